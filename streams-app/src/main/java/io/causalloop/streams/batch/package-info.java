@@ -1,0 +1,2 @@
+/** Micro-batches of direct outcomes with offset lineage. */
+package io.causalloop.streams.batch;

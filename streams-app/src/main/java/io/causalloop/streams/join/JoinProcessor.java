@@ -1,0 +1,279 @@
+package io.causalloop.streams.join;
+
+import io.causalloop.schemas.GenerationEvent;
+import io.causalloop.schemas.LateRating;
+import io.causalloop.schemas.LateReason;
+import io.causalloop.schemas.OffsetRange;
+import io.causalloop.schemas.OutcomeKind;
+import io.causalloop.schemas.RatingEvent;
+import io.causalloop.schemas.Resolution;
+import io.causalloop.streams.metrics.CausalLoopMetrics;
+import io.causalloop.streams.validate.DeadLetterReason;
+import io.causalloop.streams.validate.InvalidRecordException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.PriorityQueue;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * The generation-rating join on one key-value store keyed by generation id.
+ *
+ * <p>Each generation id has at most one {@link PendingEntry}: an open generation with its
+ * distinct ratings, ratings waiting for their generation, or the marker of a closed generation.
+ * Deadlines (window close, orphan expiry, marker expiry) are kept in an in-memory priority queue
+ * rebuilt from the store in {@link #init}, so the store and its changelog see one write per state
+ * change and no index traffic. Deadlines are checked after every record against stream time, so
+ * a window closes at the first record whose event time passes generation time + window + grace.
+ *
+ * <p>Surprise: when the input stops, stream time stops, and open windows stay open until more
+ * input arrives (Kafka Streams' event-time semantics; there is no wall-clock close).
+ */
+public final class JoinProcessor implements Processor<String, Object, String, Object> {
+
+    private record Deadline(long timeMs, String key) {
+    }
+
+    private final String storeName;
+    private final String modelsChild;
+    private final String lateChild;
+    private final JoinSettings settings;
+    private final CausalLoopMetrics metrics;
+    private final AvroBinary<GenerationEvent> generations = AvroBinary.of(GenerationEvent.class);
+    private final PriorityQueue<Deadline> deadlines =
+            new PriorityQueue<>(Comparator.comparingLong(Deadline::timeMs).thenComparing(Deadline::key));
+
+    private ProcessorContext<String, Object> context;
+    private KeyValueStore<String, PendingEntry> store;
+
+    /**
+     * @param storeName the pending store
+     * @param modelsChild child that receives {@link JoinedRecord}s
+     * @param lateChild child (sink) that receives {@link LateRating}s
+     */
+    public JoinProcessor(String storeName, String modelsChild, String lateChild, JoinSettings settings,
+                         CausalLoopMetrics metrics) {
+        this.storeName = storeName;
+        this.modelsChild = modelsChild;
+        this.lateChild = lateChild;
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.metrics = metrics;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, Object> context) {
+        this.context = context;
+        this.store = context.getStateStore(storeName);
+        try (KeyValueIterator<String, PendingEntry> it = store.all()) {
+            while (it.hasNext()) {
+                KeyValue<String, PendingEntry> kv = it.next();
+                deadlines.add(new Deadline(kv.value.deadlineMs(), kv.key));
+            }
+        }
+    }
+
+    @Override
+    public void process(Record<String, Object> record) {
+        Object v = record.value();
+        if (v instanceof GenerationEvent g) {
+            onGeneration(g, record.timestamp());
+        } else if (v instanceof RatingEvent r) {
+            onRating(r, record.timestamp());
+        } else {
+            throw new IllegalArgumentException("join expects GenerationEvent or RatingEvent, got " + v);
+        }
+        closeDue(context.currentStreamTimeMs());
+    }
+
+    private void onGeneration(GenerationEvent g, long ts) {
+        String id = g.getGenerationId();
+        PendingEntry e = store.get(id);
+        if (e != null && e.state() != PendingEntry.State.WAITING) {
+            throw new InvalidRecordException(DeadLetterReason.DUPLICATE_GENERATION, "generation " + id
+                    + " was already seen (" + e.state() + "); a generation id must be unique");
+        }
+        RecordMetadata meta = context.recordMetadata().orElseThrow();
+        long windowEnd = ts + settings.windowMs();
+        List<PendingEntry.HeldRating> joined = new ArrayList<>();
+        if (e != null) {
+            for (PendingEntry.HeldRating h : e.ratings()) {
+                if (h.rating().getTimestampMs() > windowEnd) {
+                    late(h, LateReason.LATE, "rating at " + h.rating().getTimestampMs()
+                            + " is after the window of generation " + id + " (ends " + windowEnd + ")", windowEnd);
+                } else {
+                    joined.add(h);
+                }
+            }
+        }
+        byte[] bytes = generations.encode(g);
+        PendingEntry open = PendingEntry.open(windowEnd + settings.graceMs(), windowEnd,
+                meta.partition(), meta.offset(), bytes, joined);
+        if (settings.emitMode() == EmitMode.ON_FIRST_RATING && !joined.isEmpty()) {
+            resolve(id, open, g);
+        } else {
+            store.put(id, open);
+            deadlines.add(new Deadline(open.deadlineMs(), id));
+        }
+    }
+
+    private void onRating(RatingEvent r, long ts) {
+        String id = r.getGenerationId();
+        RecordMetadata meta = context.recordMetadata().orElseThrow();
+        PendingEntry.HeldRating held = new PendingEntry.HeldRating(r, meta.partition(), meta.offset());
+        PendingEntry e = store.get(id);
+        if (e == null) {
+            PendingEntry w = PendingEntry.waiting(ts + settings.orphanWaitMs(), List.of(held));
+            store.put(id, w);
+            deadlines.add(new Deadline(w.deadlineMs(), id));
+            return;
+        }
+        if (e.hasRating(r.getRatingId())) {
+            late(held, LateReason.DUPLICATE, "rating id " + r.getRatingId() + " of generation " + id
+                    + " was already received; it counts once", e.state() == PendingEntry.State.CLOSED
+                    ? e.windowEndMs() : null);
+            return;
+        }
+        switch (e.state()) {
+            case WAITING: {
+                long deadline = Math.max(e.deadlineMs(), ts + settings.orphanWaitMs());
+                store.put(id, e.withRating(held, deadline));
+                if (deadline != e.deadlineMs()) {
+                    deadlines.add(new Deadline(deadline, id));
+                }
+                break;
+            }
+            case OPEN: {
+                if (ts > e.windowEndMs()) {
+                    late(held, LateReason.LATE, "rating at " + ts + " is after the window of generation "
+                            + id + " (ends " + e.windowEndMs() + ")", e.windowEndMs());
+                    return;
+                }
+                PendingEntry more = e.withRating(held, e.deadlineMs());
+                if (settings.emitMode() == EmitMode.ON_FIRST_RATING) {
+                    resolve(id, more, generations.decode(more.generation()));
+                } else {
+                    store.put(id, more);
+                }
+                break;
+            }
+            case CLOSED:
+                late(held, LateReason.LATE, "rating of generation " + id + " arrived after its window"
+                        + " closed at " + e.windowEndMs(), e.windowEndMs());
+                break;
+            default:
+                throw new IllegalStateException("unknown state " + e.state());
+        }
+    }
+
+    /** Acts on every deadline at or before {@code now}; stale queue entries are skipped. */
+    private void closeDue(long now) {
+        while (!deadlines.isEmpty() && deadlines.peek().timeMs() <= now) {
+            Deadline d = deadlines.poll();
+            PendingEntry e = store.get(d.key());
+            if (e == null || e.deadlineMs() != d.timeMs()) {
+                continue;
+            }
+            switch (e.state()) {
+                case OPEN:
+                    resolve(d.key(), e, generations.decode(e.generation()));
+                    break;
+                case WAITING:
+                    for (PendingEntry.HeldRating h : e.ratings()) {
+                        late(h, LateReason.ORPHAN, "no generation " + d.key() + " arrived within "
+                                + settings.orphanWaitMs() + " ms of the rating", null);
+                    }
+                    store.delete(d.key());
+                    break;
+                case CLOSED:
+                    store.delete(d.key());
+                    break;
+                default:
+                    throw new IllegalStateException("unknown state " + e.state());
+            }
+        }
+    }
+
+    /** Emits (or drops) the outcome of an open generation and leaves its closed marker. */
+    private void resolve(String id, PendingEntry e, GenerationEvent g) {
+        long now = context.currentStreamTimeMs();
+        List<PendingEntry.HeldRating> ratings = e.ratings();
+        Resolution resolution;
+        double outcome;
+        OutcomeKind kind = OutcomeKind.OTHER;
+        boolean emit = true;
+        if (!ratings.isEmpty()) {
+            List<Double> outcomes = new ArrayList<>(ratings.size());
+            List<Long> times = new ArrayList<>(ratings.size());
+            for (PendingEntry.HeldRating h : ratings) {
+                outcomes.add(h.rating().getOutcome());
+                times.add(h.rating().getTimestampMs());
+            }
+            outcome = settings.aggregation().apply(outcomes, times);
+            kind = ratings.get(0).rating().getKind();
+            resolution = Resolution.RATED;
+        } else {
+            switch (settings.unratedPolicy()) {
+                case DEFAULT_OUTCOME:
+                    outcome = settings.defaultOutcome();
+                    resolution = Resolution.DEFAULT_OUTCOME;
+                    break;
+                case UNRATED:
+                    outcome = Double.NaN;
+                    resolution = Resolution.UNRATED;
+                    break;
+                case DROP:
+                    outcome = Double.NaN;
+                    resolution = Resolution.UNRATED;
+                    emit = false;
+                    break;
+                default:
+                    throw new IllegalStateException("unknown policy " + settings.unratedPolicy());
+            }
+        }
+        List<OffsetRange> ratingSources = new ArrayList<>(ratings.size());
+        List<String> ratingIds = new ArrayList<>(ratings.size());
+        for (PendingEntry.HeldRating h : ratings) {
+            ratingSources.add(one(settings.ratingsTopic(), h.partition(), h.offset()));
+            ratingIds.add(h.rating().getRatingId());
+        }
+        JoinedRecord joined = new JoinedRecord(g,
+                one(settings.generationsTopic(), e.generationPartition(), e.generationOffset()),
+                ratingSources, outcome, kind, ratings.size(), resolution, now, emit);
+        if (settings.closedRetentionMs() > 0) {
+            PendingEntry marker = PendingEntry.closed(now + settings.closedRetentionMs(), now, ratingIds);
+            store.put(id, marker);
+            deadlines.add(new Deadline(marker.deadlineMs(), id));
+        } else {
+            store.delete(id);
+        }
+        if (!emit) {
+            metrics.increment(CausalLoopMetrics.DROPPED_UNRATED);
+        }
+        context.forward(new Record<>(id, joined, now), modelsChild);
+    }
+
+    private void late(PendingEntry.HeldRating h, LateReason reason, String message, Long windowClosedAt) {
+        long now = context.currentStreamTimeMs();
+        LateRating lr = LateRating.newBuilder()
+                .setRating(h.rating())
+                .setReason(reason)
+                .setMessage(message)
+                .setWindowClosedAtMs(windowClosedAt)
+                .setSource(one(settings.ratingsTopic(), h.partition(), h.offset()))
+                .setDetectedAtMs(now)
+                .build();
+        metrics.increment(CausalLoopMetrics.LATE_RATINGS, "reason", reason.name());
+        context.forward(new Record<>(h.rating().getGenerationId(), lr, now), lateChild);
+    }
+
+    private static OffsetRange one(String topic, int partition, long offset) {
+        return new OffsetRange(topic, partition, offset, offset, 1L);
+    }
+}

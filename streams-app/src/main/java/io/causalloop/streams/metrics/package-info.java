@@ -1,0 +1,2 @@
+/** The app's counters and the Prometheus text-format endpoint. */
+package io.causalloop.streams.metrics;

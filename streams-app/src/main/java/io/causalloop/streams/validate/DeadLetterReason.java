@@ -1,0 +1,21 @@
+package io.causalloop.streams.validate;
+
+/** Why an input record went to {@code dead-letters}; the DeadLetter's {@code reason} is the name. */
+public enum DeadLetterReason {
+    /** The key or value bytes could not be deserialized (wrong format, unknown schema id). */
+    DESERIALIZATION,
+    /** A required id (generationId, ratingId, experimentId, arm) is missing or blank. */
+    MISSING_ID,
+    /** The generated text is empty. */
+    EMPTY_TEXT,
+    /** The rating's outcome is NaN or infinite. */
+    NON_FINITE_OUTCOME,
+    /** The logged log-propensity is NaN, infinite or above 0. */
+    INVALID_PROPENSITY,
+    /** The record key is not the generationId, so the record would not be co-partitioned. */
+    KEY_MISMATCH,
+    /** A second generation with an id already seen (open or recently closed). */
+    DUPLICATE_GENERATION,
+    /** Any other exception while processing the record. */
+    PROCESSING_ERROR
+}

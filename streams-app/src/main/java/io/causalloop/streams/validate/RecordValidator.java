@@ -1,0 +1,63 @@
+package io.causalloop.streams.validate;
+
+import io.causalloop.schemas.GenerationEvent;
+import io.causalloop.schemas.RatingEvent;
+
+/**
+ * The validation rules of the input records, one place for both topics. Each method returns
+ * normally for a usable record and throws {@link InvalidRecordException} with the reason otherwise.
+ */
+public final class RecordValidator {
+
+    private RecordValidator() {
+    }
+
+    /** Checks a generation and that it is keyed by its id. */
+    public static void validate(String key, GenerationEvent g) {
+        if (g == null) {
+            throw new InvalidRecordException(DeadLetterReason.MISSING_ID, "generation value is null (tombstone)");
+        }
+        requireId("generationId", g.getGenerationId());
+        requireId("experimentId", g.getExperimentId());
+        requireId("arm", g.getArm());
+        if (!g.getGenerationId().equals(key)) {
+            throw new InvalidRecordException(DeadLetterReason.KEY_MISMATCH, "generation " + g.getGenerationId()
+                    + " has record key " + key + "; produce generations keyed by generationId so they are"
+                    + " co-partitioned with their ratings");
+        }
+        if (g.getText() == null || g.getText().isEmpty()) {
+            throw new InvalidRecordException(DeadLetterReason.EMPTY_TEXT,
+                    "generation " + g.getGenerationId() + " has an empty text");
+        }
+        Double lp = g.getLogPropensity();
+        if (lp != null && (!Double.isFinite(lp) || lp > 0.0)) {
+            throw new InvalidRecordException(DeadLetterReason.INVALID_PROPENSITY, "generation "
+                    + g.getGenerationId() + " has logPropensity " + lp + "; it must be finite and <= 0"
+                    + " (a natural log of a probability), or null to have it estimated");
+        }
+    }
+
+    /** Checks a rating and that it is keyed by its generation id. */
+    public static void validate(String key, RatingEvent r) {
+        if (r == null) {
+            throw new InvalidRecordException(DeadLetterReason.MISSING_ID, "rating value is null (tombstone)");
+        }
+        requireId("generationId", r.getGenerationId());
+        requireId("ratingId", r.getRatingId());
+        if (!r.getGenerationId().equals(key)) {
+            throw new InvalidRecordException(DeadLetterReason.KEY_MISMATCH, "rating " + r.getRatingId()
+                    + " has record key " + key + " but generationId " + r.getGenerationId()
+                    + "; produce ratings keyed by generationId");
+        }
+        if (!Double.isFinite(r.getOutcome())) {
+            throw new InvalidRecordException(DeadLetterReason.NON_FINITE_OUTCOME,
+                    "rating " + r.getRatingId() + " has outcome " + r.getOutcome() + "; it must be finite");
+        }
+    }
+
+    private static void requireId(String name, String value) {
+        if (value == null || value.isBlank()) {
+            throw new InvalidRecordException(DeadLetterReason.MISSING_ID, name + " is missing or blank");
+        }
+    }
+}

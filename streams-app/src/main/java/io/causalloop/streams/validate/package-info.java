@@ -1,0 +1,2 @@
+/** Input validation and dead letters, through the Streams exception handlers. */
+package io.causalloop.streams.validate;
