@@ -55,8 +55,11 @@ public final class CausalLoopTopics {
         RATINGS("ratings", 3, false),
         /** DirectOutcome by generationId. */
         DIRECT_OUTCOMES("direct-outcomes", 3, false),
-        /** TrainingBatch by batchId. */
-        TRAINING_BATCHES("training-batches", 3, false),
+        /**
+         * TrainingBatch by batchId. One partition: the trainer is one consumer group and learns
+         * the batches in log order, which is what makes a replay bit-for-bit.
+         */
+        TRAINING_BATCHES("training-batches", 1, false),
         /** OutcomeModelSnapshot by modelId, compacted. */
         OUTCOME_MODELS("outcome-models", 1, true),
         /** OutcomeModelDelta by modelId. */
