@@ -1,0 +1,181 @@
+package io.causalloop.trainer.model;
+
+import ai.djl.Device;
+import ai.djl.MalformedModelException;
+import ai.djl.Model;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.SymbolBlock;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.Pair;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A user's exported TorchScript causal LM as a {@link PolicyModel}: its {@code forward} takes
+ * token ids (B, T) int64 and returns logits (B, T, V) as its first output. Scoring and sampling
+ * are the shared ones of {@link AbstractPolicy} (sampling recomputes the whole sequence per
+ * token: there is no KV cache). It must use BOS = 1 and PAD = 0 and EOS = 2 like
+ * {@link WordTokenizer}, or the caller must map ids.
+ *
+ * <p>Loaded with DJL's {@code trainParam=true}, so its parameters train like the transformer's.
+ * Byte format {@value #FORMAT}: the header, vocabulary size, positions, then the TorchScript
+ * module as DJL's {@code SymbolBlock.saveParameters} writes it.
+ *
+ * <p>Not tested in this module: producing a TorchScript file needs Python and torch, which the
+ * build machine lacks.
+ */
+public final class TorchScriptPolicy extends AbstractPolicy {
+
+    /** Header of {@link #toBytes()}. */
+    public static final String FORMAT = "causal-loop-torchscript/1";
+
+    private final Model model;
+    private final NDManager manager;
+    private final Block block;
+    private final ParameterStore store;
+    private final int vocabSize;
+    private final int maxLen;
+    private final List<Parameter> parameters;
+
+    private TorchScriptPolicy(Model model, NDManager manager, Block block, int vocabSize, int maxLen) {
+        this.model = model;
+        this.manager = manager;
+        this.block = block;
+        this.vocabSize = vocabSize;
+        this.maxLen = maxLen;
+        this.store = new ParameterStore(manager, false);
+        List<Parameter> ps = new ArrayList<>();
+        for (Pair<String, Parameter> p : block.getParameters()) {
+            ps.add(p.getValue());
+        }
+        this.parameters = List.copyOf(ps);
+    }
+
+    /**
+     * Loads a TorchScript file ({@code .pt}) with trainable parameters.
+     *
+     * @param file the exported module
+     * @param vocabSize size of its output vocabulary
+     * @param maxLen positions it accepts
+     * @param device where to load it
+     */
+    public static TorchScriptPolicy load(Path file, int vocabSize, int maxLen, Device device) {
+        Model model = Model.newInstance("policy", device, "PyTorch");
+        try {
+            model.load(file, null, Map.of("trainParam", "true"));
+        } catch (IOException e) {
+            model.close();
+            throw new UncheckedIOException("cannot read TorchScript policy " + file, e);
+        } catch (MalformedModelException e) {
+            model.close();
+            throw new IllegalArgumentException("not a TorchScript module: " + file, e);
+        }
+        return new TorchScriptPolicy(model, model.getNDManager(), model.getBlock(), vocabSize, maxLen);
+    }
+
+    /** Reads {@link #toBytes()}; throws {@link UnknownFormatVersionException} on another header. */
+    public static TorchScriptPolicy fromBytes(byte[] bytes, Device device) {
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
+            String header = in.readUTF();
+            if (!FORMAT.equals(header)) {
+                throw new UnknownFormatVersionException(FORMAT, header);
+            }
+            int vocab = in.readInt();
+            int len = in.readInt();
+            NDManager manager = NDManager.newBaseManager(device, "PyTorch");
+            SymbolBlock block = Engine.getEngine("PyTorch").newSymbolBlock(manager);
+            block.loadParameters(manager, in);
+            return new TorchScriptPolicy(null, manager, block, vocab, len);
+        } catch (IOException e) {
+            throw new UncheckedIOException("unreadable TorchScript policy bytes", e);
+        } catch (MalformedModelException e) {
+            throw new IllegalArgumentException("malformed TorchScript policy bytes", e);
+        }
+    }
+
+    @Override
+    public int vocabSize() {
+        return vocabSize;
+    }
+
+    @Override
+    public int maxLen() {
+        return maxLen;
+    }
+
+    @Override
+    public int maxContext() {
+        return maxLen / 2;
+    }
+
+    @Override
+    public NDManager manager() {
+        return manager;
+    }
+
+    @Override
+    public Device device() {
+        return manager.getDevice();
+    }
+
+    @Override
+    public DataType dataType() {
+        return parameters.isEmpty() ? DataType.FLOAT32 : parameters.get(0).getArray().getDataType();
+    }
+
+    @Override
+    public List<Parameter> parameters() {
+        return parameters;
+    }
+
+    @Override
+    public NDArray logits(NDManager m, int[][] inputs, boolean training) {
+        NDArray tokens = tokenArray(m, inputs);
+        NDArray logits = block.forward(store, new NDList(tokens), training).get(0);
+        if (logits.getShape().dimension() != 3 || logits.getShape().get(2) != vocabSize) {
+            throw new IllegalStateException("TorchScript policy returned logits of shape " + logits.getShape()
+                    + "; expected (B, T, " + vocabSize + ")");
+        }
+        logits.attach(m);
+        return logits;
+    }
+
+    @Override
+    public byte[] toBytes() {
+        try {
+            ByteArrayOutputStream bos = new ByteArrayOutputStream();
+            DataOutputStream out = new DataOutputStream(bos);
+            out.writeUTF(FORMAT);
+            out.writeInt(vocabSize);
+            out.writeInt(maxLen);
+            block.saveParameters(out);
+            out.flush();
+            return bos.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (model != null) {
+            model.close();
+        } else {
+            manager.close();
+        }
+    }
+}
