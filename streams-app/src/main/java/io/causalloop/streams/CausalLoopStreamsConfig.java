@@ -84,6 +84,7 @@ public final class CausalLoopStreamsConfig extends AbstractConfig {
 
     // ---- propensity and SRM
     public static final String PROPENSITY_COUNT_HALF_LIFE = "propensity.count.half.life";
+    public static final String PROPENSITY_COUNT_MAX_CANDIDATES = "propensity.count.max.candidates";
     public static final String SRM_EXPECTED_SPLIT = "srm.expected.split";
     public static final String SRM_ALPHA = "srm.alpha";
     public static final String SRM_MIN_COUNT = "srm.min.count";
@@ -163,6 +164,11 @@ public final class CausalLoopStreamsConfig extends AbstractConfig {
             .define(PROPENSITY_COUNT_HALF_LIFE, Type.DOUBLE, 10_000.0, Range.atLeast(1.0), Importance.MEDIUM,
                     "Half-life, in generations of the same experiment, of the decayed assignment counts"
                             + " behind the estimated propensity (used when no logP_R was logged).")
+            .define(PROPENSITY_COUNT_MAX_CANDIDATES, Type.INT, 256, Range.atLeast(2), Importance.LOW,
+                    "Candidates one (experiment, context) group of assignment counts keeps; above it the"
+                            + " smallest decayed counts are folded into one 'other' entry (the group's total"
+                            + " is kept) until half remain. Bounds memory and time when candidates are"
+                            + " unique texts without a candidateId.")
             .define(SRM_EXPECTED_SPLIT, Type.STRING, "", Importance.MEDIUM,
                     "Expected arm split per experiment for the sample-ratio-mismatch test, as"
                             + " experiment=arm:weight,arm:weight;experiment=...; weights are normalized."
@@ -430,6 +436,10 @@ public final class CausalLoopStreamsConfig extends AbstractConfig {
 
     public double propensityCountHalfLife() {
         return getDouble(PROPENSITY_COUNT_HALF_LIFE);
+    }
+
+    public int propensityCountMaxCandidates() {
+        return getInt(PROPENSITY_COUNT_MAX_CANDIDATES);
     }
 
     public SrmSplits srmSplits() {

@@ -165,7 +165,7 @@ public final class CausalLoopTopology {
                 config.propensityCountHalfLife(), AssignmentCountPropensity.Config.defaults().smoothing());
         return new ModelSettings(config.applicationId(), config.outcomeModelId(), outcome,
                 config.ratingPropensityModelId(), rating, spec, config.publishRecords(), config.publishMs(),
-                config.ratingPropensityFloor(), counts, config.srmSplits(), config.srmAlpha(),
+                config.ratingPropensityFloor(), counts, config.propensityCountMaxCandidates(), config.srmSplits(), config.srmAlpha(),
                 config.srmMinCount(), config.aggregation().key());
     }
 

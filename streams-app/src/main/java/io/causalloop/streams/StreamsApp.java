@@ -9,6 +9,7 @@ import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
@@ -72,9 +73,17 @@ public final class StreamsApp implements AutoCloseable {
         return endpoint == null ? -1 : endpoint.port();
     }
 
+    /**
+     * Stops the client (committing what it processed) and the endpoint. Without static membership
+     * ({@code group.instance.id}) the client leaves the consumer group, so another instance takes
+     * over its tasks at once instead of after {@code session.timeout.ms}.
+     */
     @Override
     public void close() {
-        streams.close(Duration.ofSeconds(30));
+        CloseOptions.GroupMembershipOperation membership = config.passThrough().containsKey("group.instance.id")
+                ? CloseOptions.GroupMembershipOperation.REMAIN_IN_GROUP
+                : CloseOptions.GroupMembershipOperation.LEAVE_GROUP;
+        streams.close(CloseOptions.groupMembershipOperation(membership).withTimeout(Duration.ofSeconds(30)));
         if (endpoint != null) {
             endpoint.close();
         }

@@ -11,8 +11,9 @@ import io.causalloop.streams.metrics.CausalLoopMetrics;
 import io.causalloop.streams.validate.DeadLetterReason;
 import io.causalloop.streams.validate.InvalidRecordException;
 import java.util.ArrayList;
-import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.PriorityQueue;
 import org.apache.kafka.streams.KeyValue;
@@ -30,7 +31,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * distinct ratings, ratings waiting for their generation, or the marker of a closed generation.
  * Deadlines (window close, orphan expiry, marker expiry) are kept in an in-memory priority queue
  * rebuilt from the store in {@link #init}, so the store and its changelog see one write per state
- * change and no index traffic. Deadlines are checked after every record against stream time, so
+ * change and no index traffic; a map of each key's live deadline lets superseded queue entries and
+ * expiring closed markers be handled without reading the store. Deadlines are checked after every record against stream time, so
  * a window closes at the first record whose event time passes generation time + window + grace.
  *
  * <p>Surprise: when the input stops, stream time stops, and open windows stay open until more
@@ -38,7 +40,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
  */
 public final class JoinProcessor implements Processor<String, Object, String, Object> {
 
-    private record Deadline(long timeMs, String key) {
+    /** A scheduled deadline; {@code closedMarker} says that acting on it is a plain delete. */
+    private record Deadline(long timeMs, String key, boolean closedMarker) {
     }
 
     private final String storeName;
@@ -47,8 +50,10 @@ public final class JoinProcessor implements Processor<String, Object, String, Ob
     private final JoinSettings settings;
     private final CausalLoopMetrics metrics;
     private final AvroBinary<GenerationEvent> generations = AvroBinary.of(GenerationEvent.class);
-    private final PriorityQueue<Deadline> deadlines =
-            new PriorityQueue<>(Comparator.comparingLong(Deadline::timeMs).thenComparing(Deadline::key));
+    private final PriorityQueue<Deadline> deadlines = new PriorityQueue<>((a, b) -> a.timeMs() != b.timeMs()
+            ? Long.compare(a.timeMs(), b.timeMs()) : a.key().compareTo(b.key()));
+    /** The live deadline of each key in the store; queue entries that are not it are stale and skipped. */
+    private final Map<String, Deadline> live = new HashMap<>();
 
     private ProcessorContext<String, Object> context;
     private KeyValueStore<String, PendingEntry> store;
@@ -74,7 +79,7 @@ public final class JoinProcessor implements Processor<String, Object, String, Ob
         try (KeyValueIterator<String, PendingEntry> it = store.all()) {
             while (it.hasNext()) {
                 KeyValue<String, PendingEntry> kv = it.next();
-                deadlines.add(new Deadline(kv.value.deadlineMs(), kv.key));
+                schedule(kv.key, kv.value);
             }
         }
     }
@@ -119,7 +124,7 @@ public final class JoinProcessor implements Processor<String, Object, String, Ob
             resolve(id, open, g);
         } else {
             store.put(id, open);
-            deadlines.add(new Deadline(open.deadlineMs(), id));
+            schedule(id, open);
         }
     }
 
@@ -131,7 +136,7 @@ public final class JoinProcessor implements Processor<String, Object, String, Ob
         if (e == null) {
             PendingEntry w = PendingEntry.waiting(ts + settings.orphanWaitMs(), List.of(held));
             store.put(id, w);
-            deadlines.add(new Deadline(w.deadlineMs(), id));
+            schedule(id, w);
             return;
         }
         if (e.hasRating(r.getRatingId())) {
@@ -143,9 +148,10 @@ public final class JoinProcessor implements Processor<String, Object, String, Ob
         switch (e.state()) {
             case WAITING: {
                 long deadline = Math.max(e.deadlineMs(), ts + settings.orphanWaitMs());
-                store.put(id, e.withRating(held, deadline));
+                PendingEntry more = e.withRating(held, deadline);
+                store.put(id, more);
                 if (deadline != e.deadlineMs()) {
-                    deadlines.add(new Deadline(deadline, id));
+                    schedule(id, more);
                 }
                 break;
             }
@@ -176,8 +182,18 @@ public final class JoinProcessor implements Processor<String, Object, String, Ob
     private void closeDue(long now) {
         while (!deadlines.isEmpty() && deadlines.peek().timeMs() <= now) {
             Deadline d = deadlines.poll();
+            if (live.get(d.key()) != d) {
+                continue; // superseded by a later deadline of the same key, or the key is gone
+            }
+            if (d.closedMarker()) {
+                // a closed marker's only deadline is its expiry: no need to read it back
+                live.remove(d.key());
+                store.delete(d.key());
+                continue;
+            }
             PendingEntry e = store.get(d.key());
             if (e == null || e.deadlineMs() != d.timeMs()) {
+                live.remove(d.key());
                 continue;
             }
             switch (e.state()) {
@@ -189,9 +205,11 @@ public final class JoinProcessor implements Processor<String, Object, String, Ob
                         late(h, LateReason.ORPHAN, "no generation " + d.key() + " arrived within "
                                 + settings.orphanWaitMs() + " ms of the rating", null);
                     }
+                    live.remove(d.key());
                     store.delete(d.key());
                     break;
                 case CLOSED:
+                    live.remove(d.key());
                     store.delete(d.key());
                     break;
                 default:
@@ -249,14 +267,21 @@ public final class JoinProcessor implements Processor<String, Object, String, Ob
         if (settings.closedRetentionMs() > 0) {
             PendingEntry marker = PendingEntry.closed(now + settings.closedRetentionMs(), now, ratingIds);
             store.put(id, marker);
-            deadlines.add(new Deadline(marker.deadlineMs(), id));
+            schedule(id, marker);
         } else {
+            live.remove(id);
             store.delete(id);
         }
         if (!emit) {
             metrics.increment(CausalLoopMetrics.DROPPED_UNRATED);
         }
         context.forward(new Record<>(id, joined, now), modelsChild);
+    }
+
+    private void schedule(String key, PendingEntry e) {
+        Deadline d = new Deadline(e.deadlineMs(), key, e.state() == PendingEntry.State.CLOSED);
+        live.put(key, d);
+        deadlines.add(d);
     }
 
     private void late(PendingEntry.HeldRating h, LateReason reason, String message, Long windowClosedAt) {

@@ -18,6 +18,7 @@ import java.util.Objects;
  * @param publishMs T: and at least this often (wall clock)
  * @param ratingPropensityFloor lower clip of the attached rating propensity
  * @param counts the count-based propensity estimator's settings
+ * @param maxCandidates candidates a count group keeps before the smallest are folded ({@link CandidateCap})
  * @param srm expected splits per experiment
  * @param srmAlpha alarm threshold on the SRM p-value
  * @param srmMinCount generations an experiment needs before it is tested
@@ -34,6 +35,7 @@ public record ModelSettings(
         long publishMs,
         double ratingPropensityFloor,
         AssignmentCountPropensity.Config counts,
+        int maxCandidates,
         SrmSplits srm,
         double srmAlpha,
         long srmMinCount,
@@ -52,6 +54,9 @@ public record ModelSettings(
         Objects.requireNonNull(aggregationKey, "aggregationKey");
         if (outcomeModelId.equals(ratingModelId)) {
             throw new IllegalArgumentException("the outcome and rating-propensity models need distinct ids");
+        }
+        if (maxCandidates < 2) {
+            throw new IllegalArgumentException("maxCandidates must be >= 2");
         }
         if (publishRecords < 1 || publishMs < 1) {
             throw new IllegalArgumentException("publishRecords and publishMs must be >= 1");

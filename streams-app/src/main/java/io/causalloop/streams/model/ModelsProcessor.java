@@ -169,7 +169,8 @@ public final class ModelsProcessor implements Processor<String, JoinedRecord, St
             logPropensity = g.getLogPropensity();
             source = PropensitySource.LOGGED;
         } else {
-            AssignmentCounts c = counts.observe(groups.get(groupKey), candidate, g.getTimestampMs());
+            AssignmentCounts c = CandidateCap.bound(counts.observe(groups.get(groupKey), candidate,
+                    g.getTimestampMs()), settings.maxCandidates(), candidate);
             groups.put(groupKey, c);
             dirtyGroups.add(groupKey);
             logPropensity = counts.logPropensity(c, candidate);

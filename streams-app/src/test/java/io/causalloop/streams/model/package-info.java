@@ -1,0 +1,2 @@
+/** Unit tests of the models' helpers. */
+package io.causalloop.streams.model;
