@@ -35,6 +35,15 @@ public final class Pretrainer {
             }
             all.add(new TokenSequence(new int[0], ids));
         }
+        return run(policy, all, config);
+    }
+
+    /**
+     * Pretrains {@code policy} in place on (context, text) pairs, scoring the texts only: a
+     * context-conditional reference policy (prompt-reply exchanges). Every pair must fit the
+     * model's positions.
+     */
+    public static PretrainResult run(PolicyModel policy, List<TokenSequence> all, PretrainConfig config) {
         SplittableRandom rng = new SplittableRandom(config.seed());
         int[] order = shuffled(all.size(), rng);
         int held = all.size() < 2 ? 0 : (int) Math.ceil(config.heldOutFraction() * all.size());

@@ -1,0 +1,2 @@
+/** The trainer's process entry point: {@link io.causalloop.trainer.app.TrainerApp}. */
+package io.causalloop.trainer.app;
