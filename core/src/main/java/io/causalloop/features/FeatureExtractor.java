@@ -29,8 +29,10 @@ import java.util.Objects;
  * random as within a kind. The index is the low {@code hashBits} bits of the hash.
  *
  * <p>Surprise: chars outside the basic multilingual plane (surrogates, many emoji) are
- * separators, not word chars. Instances are immutable and thread-safe; {@link #extract} allocates
- * only its working arrays (no regex, no boxing).
+ * separators, not word chars. Instances are immutable and thread-safe: each thread reuses its own
+ * working arrays, so {@link #extract} allocates only the returned vector (no regex, no boxing, no
+ * String per n-gram, no general sort: duplicates are summed in an open-addressing table and only
+ * the distinct indices are sorted).
  */
 public final class FeatureExtractor {
 
@@ -67,6 +69,7 @@ public final class FeatureExtractor {
   private final boolean contextFeatures;
   private final String[] covariateNames;
   private final int[] covariateHashes;
+  private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
 
   /**
    * @throws UnsupportedFeatureSpecException when the spec's version is not {@value #VERSION} or a
@@ -148,13 +151,16 @@ public final class FeatureExtractor {
    */
   public SparseVector extract(String context, String text, Map<String, Double> covariates) {
     String t = text == null ? "" : text;
-    Buffer out = new Buffer(16 + 8 * t.length());
+    Scratch sc = scratch.get();
+    Accumulator out = sc.out;
+    out.clear();
 
-    char[] lower = new char[t.length()];
-    int[] starts = new int[t.length() / 2 + 1];
-    int[] ends = new int[starts.length];
+    sc.ensureText(t.length());
+    char[] lower = sc.lower;
+    int[] starts = sc.starts;
+    int[] ends = sc.ends;
     int words = tokenize(t, lower, starts, ends);
-    int[] wordHashes = new int[words];
+    int[] wordHashes = sc.wordHashes;
     for (int i = 0; i < words; i++) {
       wordHashes[i] = MurmurHash3.hashChars(lower, starts[i], ends[i] - starts[i], TOKEN_SEED);
     }
@@ -167,7 +173,7 @@ public final class FeatureExtractor {
     }
 
     if (charNgrams > 0) {
-      char[] wrapped = new char[maxWordLength(starts, ends, words) + 2];
+      char[] wrapped = sc.wrapped(maxWordLength(starts, ends, words) + 2);
       for (int i = 0; i < words; i++) {
         int len = ends[i] - starts[i];
         wrapped[0] = '<';
@@ -189,9 +195,10 @@ public final class FeatureExtractor {
 
     int crossWords = Math.min(words, MAX_CROSS_WORDS);
     if (contextFeatures && context != null && !context.isEmpty()) {
-      char[] clower = new char[context.length()];
-      int[] cstarts = new int[context.length() / 2 + 1];
-      int[] cends = new int[cstarts.length];
+      sc.ensureContext(context.length());
+      char[] clower = sc.clower;
+      int[] cstarts = sc.cstarts;
+      int[] cends = sc.cends;
       int cwords = tokenize(context, clower, cstarts, cends);
       for (int i = 0; i < cwords; i++) {
         int ch = MurmurHash3.hashChars(clower, cstarts[i], cends[i] - cstarts[i], TOKEN_SEED);
@@ -225,7 +232,7 @@ public final class FeatureExtractor {
         }
       }
     }
-    return SparseVector.of(out.indices, out.values, out.size);
+    return out.toVector();
   }
 
   /** Splits into lower-cased words; returns the number of words, their [start, end) in lower. */
@@ -265,25 +272,198 @@ public final class FeatureExtractor {
     return MurmurHash3.hashString("causal-loop/features/v1/" + name, 0);
   }
 
-  /** Growable parallel arrays of (index, value). */
-  private static final class Buffer {
-    int[] indices;
-    double[] values;
-    int size;
+  /** One thread's reusable working arrays of {@link #extract}. */
+  private static final class Scratch {
+    final Accumulator out = new Accumulator();
+    char[] lower = new char[256];
+    int[] starts = new int[129];
+    int[] ends = new int[129];
+    int[] wordHashes = new int[129];
+    char[] clower = new char[64];
+    int[] cstarts = new int[33];
+    int[] cends = new int[33];
+    char[] wrapped = new char[32];
 
-    Buffer(int capacity) {
-      indices = new int[capacity];
-      values = new double[capacity];
+    void ensureText(int length) {
+      if (lower.length < length) {
+        lower = new char[length];
+      }
+      int words = length / 2 + 1;
+      if (starts.length < words) {
+        starts = new int[words];
+        ends = new int[words];
+        wordHashes = new int[words];
+      }
+    }
+
+    void ensureContext(int length) {
+      if (clower.length < length) {
+        clower = new char[length];
+      }
+      int words = length / 2 + 1;
+      if (cstarts.length < words) {
+        cstarts = new int[words];
+        cends = new int[words];
+      }
+    }
+
+    char[] wrapped(int length) {
+      if (wrapped.length < length) {
+        wrapped = new char[length];
+      }
+      return wrapped;
+    }
+  }
+
+  /**
+   * Sums values by index in an open-addressing hash table (linear probing, power-of-two capacity,
+   * load at most 1/2), remembering the order in which indices first appeared; {@link #toVector}
+   * sorts only the distinct indices (a radix sort, 8 bits a pass; a primitive comparison sort for
+   * few) and reads their sums. Duplicates are summed
+   * in the order added, exactly as a stable sort followed by a merge would.
+   */
+  static final class Accumulator {
+    private static final int EMPTY = -1;
+    private int[] keys;
+    private double[] sums;
+    private int[] slotsInOrder;
+    /** Up to this many distinct indices a comparison sort beats the radix sort's passes. */
+    private static final int SMALL = 48;
+    private int[] radixA = new int[512];
+    private int[] radixB = new int[512];
+    private final int[] radixCount = new int[256];
+    private int size;
+    private int mask;
+
+    Accumulator() {
+      allocate(1024);
+    }
+
+    private void allocate(int capacity) {
+      keys = new int[capacity];
+      java.util.Arrays.fill(keys, EMPTY);
+      sums = new double[capacity];
+      slotsInOrder = new int[capacity / 2];
+      mask = capacity - 1;
+      size = 0;
+    }
+
+    void clear() {
+      for (int i = 0; i < size; i++) {
+        keys[slotsInOrder[i]] = EMPTY;
+      }
+      size = 0;
     }
 
     void add(int index, double value) {
-      if (size == indices.length) {
-        int cap = indices.length * 2;
-        indices = java.util.Arrays.copyOf(indices, cap);
-        values = java.util.Arrays.copyOf(values, cap);
+      int slot = mix(index) & mask;
+      while (true) {
+        int k = keys[slot];
+        if (k == index) {
+          sums[slot] += value;
+          return;
+        }
+        if (k == EMPTY) {
+          break;
+        }
+        slot = (slot + 1) & mask;
       }
-      indices[size] = index;
-      values[size++] = value;
+      keys[slot] = index;
+      sums[slot] = value;
+      slotsInOrder[size++] = slot;
+      if (size == slotsInOrder.length) {
+        grow();
+      }
+    }
+
+    private void grow() {
+      int[] oldKeys = keys;
+      double[] oldSums = sums;
+      int[] oldOrder = slotsInOrder;
+      int n = size;
+      allocate(oldKeys.length * 2);
+      for (int i = 0; i < n; i++) {
+        int slot = oldOrder[i];
+        int index = oldKeys[slot];
+        int s = mix(index) & mask;
+        while (keys[s] != EMPTY) {
+          s = (s + 1) & mask;
+        }
+        keys[s] = index;
+        sums[s] = oldSums[slot];
+        slotsInOrder[size++] = s;
+      }
+    }
+
+    SparseVector toVector() {
+      int n = size;
+      int[] sorted = n <= SMALL ? sortSmall(n) : radixSort(n);
+      int[] idx = new int[n];
+      double[] val = new double[n];
+      for (int i = 0; i < n; i++) {
+        int slot = sorted[i];
+        idx[i] = keys[slot];
+        val[i] = sums[slot];
+      }
+      return new SparseVector(idx, val);
+    }
+
+    /** Slots ordered by their index: one primitive sort of (index, slot) pairs. */
+    private int[] sortSmall(int n) {
+      long[] order = new long[n];
+      for (int i = 0; i < n; i++) {
+        int slot = slotsInOrder[i];
+        order[i] = ((long) keys[slot] << 32) | slot;
+      }
+      java.util.Arrays.sort(order);
+      int[] out = radixA.length >= n ? radixA : (radixA = new int[slotsInOrder.length]);
+      for (int i = 0; i < n; i++) {
+        out[i] = (int) order[i];
+      }
+      return out;
+    }
+
+    /** Slots ordered by their index: LSD radix sort, 8 bits a pass, as many passes as bits used. */
+    private int[] radixSort(int n) {
+      if (radixA.length < n) {
+        radixA = new int[slotsInOrder.length];
+        radixB = new int[slotsInOrder.length];
+      }
+      int[] a = radixA;
+      int[] b = radixB;
+      int used = 0;
+      for (int i = 0; i < n; i++) {
+        int slot = slotsInOrder[i];
+        a[i] = slot;
+        used |= keys[slot];
+      }
+      int bits = 32 - Integer.numberOfLeadingZeros(used);
+      int[] count = radixCount;
+      for (int shift = 0; shift < bits; shift += 8) {
+        java.util.Arrays.fill(count, 0);
+        for (int i = 0; i < n; i++) {
+          count[(keys[a[i]] >>> shift) & 0xff]++;
+        }
+        int sum = 0;
+        for (int d = 0; d < 256; d++) {
+          int c = count[d];
+          count[d] = sum;
+          sum += c;
+        }
+        for (int i = 0; i < n; i++) {
+          int slot = a[i];
+          b[count[(keys[slot] >>> shift) & 0xff]++] = slot;
+        }
+        int[] t = a;
+        a = b;
+        b = t;
+      }
+      return a;
+    }
+
+    private static int mix(int x) {
+      int h = x * 0x9E3779B9;
+      return h ^ (h >>> 16);
     }
   }
 }

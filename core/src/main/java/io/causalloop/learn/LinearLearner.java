@@ -28,22 +28,32 @@ import java.util.Objects;
  * stops shrinking and the model follows shifting preferences.
  *
  * <p>The learner also records the sum of its changes since the last {@link #takePending}: the
- * additive delta a stream task publishes. Not thread safe. Memory: three arrays of
- * {@code dimension} doubles.
+ * additive delta a stream task publishes. Not thread safe. Memory: three doubles per feature
+ * (weight, accumulator, pending change), interleaved in one array so that a record's update
+ * touches one cache line per feature.
  */
 public final class LinearLearner implements OnlineLearner {
   /** Accumulator scales below this are folded into the accumulators (one dense pass). */
   private static final double MIN_SCALE = 1e-150;
+  private static final int STRIDE = 3;
+  private static final int W = 0;
+  private static final int G = 1;
+  private static final int P = 2;
 
   private final LearnerConfig config;
   private final int dimension;
-  private final double[] weights;
+  /**
+   * Per feature {@code j}, side by side so that one record touches one cache line per feature
+   * rather than three: {@code state[3j]} the weight, {@code state[3j+1]} the AdaGrad accumulator
+   * (divided by {@link #accumulatorScale}), {@code state[3j+2]} the pending (unpublished) change.
+   */
+  private final double[] state;
   private double intercept;
-  private final double[] pending;
   private double pendingIntercept;
-  private final double[] accumulators;
   private double accumulatorScale = 1.0;
   private double interceptAccumulator;
+  /** Per-record scratch: the full step of each feature of the record being learned. */
+  private double[] steps = new double[512];
 
   /** A zero model of {@code dimension} features. */
   public LinearLearner(LearnerConfig config, int dimension) {
@@ -52,9 +62,7 @@ public final class LinearLearner implements OnlineLearner {
       throw new IllegalArgumentException("dimension must be >= 1, was " + dimension);
     }
     this.dimension = dimension;
-    this.weights = new double[dimension];
-    this.pending = new double[dimension];
-    this.accumulators = new double[dimension];
+    this.state = new double[Math.multiplyExact(STRIDE, dimension)];
   }
 
   public LearnerConfig config() {
@@ -68,7 +76,14 @@ public final class LinearLearner implements OnlineLearner {
   /** Linear predictor {@code b + w.x}. */
   public double margin(SparseVector x) {
     checkRange(x);
-    return intercept + x.dot(weights);
+    int[] idx = x.indices();
+    double[] val = x.values();
+    double[] st = state;
+    double s = 0.0;
+    for (int i = 0; i < idx.length; i++) {
+      s += st[STRIDE * idx[i] + W] * val[i];
+    }
+    return intercept + s;
   }
 
   @Override
@@ -94,7 +109,7 @@ public final class LinearLearner implements OnlineLearner {
       interceptAccumulator *= lambda;
       if (accumulatorScale < MIN_SCALE) {
         for (int j = 0; j < dimension; j++) {
-          accumulators[j] *= accumulatorScale;
+          state[STRIDE * j + G] *= accumulatorScale;
         }
         accumulatorScale = 1.0;
       }
@@ -110,14 +125,21 @@ public final class LinearLearner implements OnlineLearner {
     int[] idx = x.indices();
     double[] val = x.values();
     double scale = accumulatorScale;
-    // pass 1: accumulate g^2 and the move of the margin the full step would make
+    double[] st = state;
+    double[] step = steps.length >= idx.length ? steps : (steps = new double[idx.length * 2]);
+    // pass 1: accumulate g^2, keep each full step, and the move of the margin the full step makes
     double move = d0;
     for (int i = 0; i < idx.length; i++) {
-      int j = idx[i];
-      double g = r * val[i] + l2 * weights[j];
+      int j = STRIDE * idx[i];
+      double g = r * val[i] + l2 * st[j + W];
       if (g != 0.0) {
-        accumulators[j] += g * g / scale;
-        move += -eta * g / Math.sqrt(delta0 + accumulators[j] * scale) * val[i];
+        double a = st[j + G] + g * g / scale;
+        st[j + G] = a;
+        double d = -eta * g / Math.sqrt(delta0 + a * scale);
+        step[i] = d;
+        move += d * val[i];
+      } else {
+        step[i] = 0.0;
       }
     }
     // overshoot guard: the margin may move at most to the loss's minimizer along the step
@@ -128,14 +150,14 @@ public final class LinearLearner implements OnlineLearner {
     intercept += d0;
     pendingIntercept += d0;
     for (int i = 0; i < idx.length; i++) {
-      int j = idx[i];
-      double g = r * val[i] + l2 * weights[j];
-      if (g == 0.0) {
+      double d = step[i];
+      if (d == 0.0) {
         continue;
       }
-      double d = -eta * g / Math.sqrt(delta0 + accumulators[j] * scale) * s;
-      weights[j] += d;
-      pending[j] += d;
+      int j = STRIDE * idx[i];
+      d *= s;
+      st[j + W] += d;
+      st[j + P] += d;
     }
     return mean;
   }
@@ -159,22 +181,43 @@ public final class LinearLearner implements OnlineLearner {
 
   /** Current weight of feature {@code j}. */
   public double weight(int j) {
-    return weights[j];
+    return state[STRIDE * j + W];
   }
 
   /** Current AdaGrad accumulator {@code G_j} (discounted). */
   public double accumulator(int j) {
-    return accumulators[j] * accumulatorScale;
+    return state[STRIDE * j + G] * accumulatorScale;
   }
 
   // ---- package-private plumbing for OnlineModel -------------------------------------------
 
-  double[] weightsArray() {
-    return weights;
+  /** The pending (unpublished) change of feature {@code j}. */
+  double pending(int j) {
+    return state[STRIDE * j + P];
   }
 
-  double[] pendingArray() {
-    return pending;
+  /** Sets every weight to 0 (accumulators and pending changes stay). */
+  void clearWeights() {
+    for (int j = 0; j < dimension; j++) {
+      state[STRIDE * j + W] = 0.0;
+    }
+  }
+
+  /** Sets the weight of feature {@code j}. */
+  void setWeight(int j, double w) {
+    state[STRIDE * j + W] = w;
+  }
+
+  /** Adds {@code d} to the weight of feature {@code j}. */
+  void addWeight(int j, double d) {
+    state[STRIDE * j + W] += d;
+  }
+
+  /** Adds every pending change to its weight. */
+  void addPendingToWeights() {
+    for (int j = 0; j < dimension; j++) {
+      state[STRIDE * j + W] += state[STRIDE * j + P];
+    }
   }
 
   double pendingIntercept() {
@@ -186,7 +229,9 @@ public final class LinearLearner implements OnlineLearner {
   }
 
   void clearPending() {
-    java.util.Arrays.fill(pending, 0.0);
+    for (int j = 0; j < dimension; j++) {
+      state[STRIDE * j + P] = 0.0;
+    }
     pendingIntercept = 0.0;
   }
 
@@ -195,9 +240,9 @@ public final class LinearLearner implements OnlineLearner {
     out.writeDouble(pendingIntercept);
     out.writeDouble(accumulatorScale);
     out.writeDouble(interceptAccumulator);
-    Codec.writeDense(out, weights);
-    Codec.writeDense(out, pending);
-    Codec.writeDense(out, accumulators);
+    Codec.writeDense(out, state, W, STRIDE, dimension);
+    Codec.writeDense(out, state, P, STRIDE, dimension);
+    Codec.writeDense(out, state, G, STRIDE, dimension);
   }
 
   static LinearLearner readFrom(DataInput in, LearnerConfig config, int dimension)
@@ -207,9 +252,9 @@ public final class LinearLearner implements OnlineLearner {
     l.pendingIntercept = in.readDouble();
     l.accumulatorScale = in.readDouble();
     l.interceptAccumulator = in.readDouble();
-    Codec.readDense(in, l.weights);
-    Codec.readDense(in, l.pending);
-    Codec.readDense(in, l.accumulators);
+    Codec.readDense(in, l.state, W, STRIDE, dimension);
+    Codec.readDense(in, l.state, P, STRIDE, dimension);
+    Codec.readDense(in, l.state, G, STRIDE, dimension);
     return l;
   }
 

@@ -144,10 +144,10 @@ public final class OnlineModel implements OnlineLearner {
     if (sinceDrain.count() == 0) {
       return Optional.empty();
     }
-    double[] pending = learner.pendingArray();
+    int dim = learner.dimension();
     int n = 0;
-    for (double v : pending) {
-      if (Double.doubleToRawLongBits(v) != 0L) {
+    for (int j = 0; j < dim; j++) {
+      if (Double.doubleToRawLongBits(learner.pending(j)) != 0L) {
         n++;
       }
     }
@@ -156,12 +156,13 @@ public final class OnlineModel implements OnlineLearner {
     List<Integer> idxList = new ArrayList<>(n);
     List<Double> valList = new ArrayList<>(n);
     int k = 0;
-    for (int j = 0; j < pending.length; j++) {
-      if (Double.doubleToRawLongBits(pending[j]) != 0L) {
+    for (int j = 0; j < dim; j++) {
+      double v = learner.pending(j);
+      if (Double.doubleToRawLongBits(v) != 0L) {
         idx[k] = j;
-        val[k++] = pending[j];
+        val[k++] = v;
         idxList.add(j);
-        valList.add(pending[j]);
+        valList.add(v);
       }
     }
     Map<String, Double> aux = new HashMap<>();
@@ -210,28 +211,24 @@ public final class OnlineModel implements OnlineLearner {
   }
 
   private void loadBase(OutcomeModelSnapshot s) {
-    double[] w = learner.weightsArray();
-    java.util.Arrays.fill(w, 0.0);
+    learner.clearWeights();
     List<Integer> idx = s.getIndices();
     List<Double> val = s.getWeights();
     if (idx.size() != val.size()) {
       throw new IllegalArgumentException("snapshot indices and weights differ in length");
     }
     for (int i = 0; i < idx.size(); i++) {
-      w[idx.get(i)] = val.get(i);
+      learner.setWeight(idx.get(i), val.get(i));
     }
     double b = s.getIntercept();
     for (Published p : published) {
       b += p.interceptDelta;
       for (int i = 0; i < p.indices.length; i++) {
-        w[p.indices[i]] += p.deltas[i];
+        learner.addWeight(p.indices[i], p.deltas[i]);
       }
     }
     b += learner.pendingIntercept();
-    double[] pending = learner.pendingArray();
-    for (int j = 0; j < w.length; j++) {
-      w[j] += pending[j];
-    }
+    learner.addPendingToWeights();
     learner.setIntercept(b);
   }
 

@@ -45,9 +45,12 @@ public final class AssignmentCountPropensity {
   }
 
   private final Config config;
+  /** The decay factor of one assignment in RECORDS mode. */
+  private final double perRecord;
 
   public AssignmentCountPropensity(Config config) {
     this.config = Objects.requireNonNull(config, "config");
+    this.perRecord = decay(1.0);
   }
 
   public Config config() {
@@ -59,7 +62,18 @@ public final class AssignmentCountPropensity {
     String c = context == null ? "" : context;
     int h1 = MurmurHash3.hashString(c, 0x1b873593);
     int h2 = MurmurHash3.hashString(c, 0x5bd1e995);
-    return experimentId + "/" + String.format("%08x%08x", h1, h2);
+    StringBuilder key = new StringBuilder(experimentId.length() + 17).append(experimentId)
+        .append('/');
+    appendHex(key, h1);
+    appendHex(key, h2);
+    return key.toString();
+  }
+
+  /** {@code String.format("%08x", v)} without the formatter. */
+  private static void appendHex(StringBuilder sb, int v) {
+    for (int shift = 28; shift >= 0; shift -= 4) {
+      sb.append(Character.forDigit((v >>> shift) & 0xf, 16));
+    }
   }
 
   /**
@@ -90,6 +104,31 @@ public final class AssignmentCountPropensity {
   }
 
   /**
+   * Records one more assignment of {@code candidate} at {@code timestampMs} (ignored in RECORDS
+   * mode) in the mutable group {@code state}: the same counts as
+   * {@link #observe(AssignmentCounts, String, long)} (to rounding), in O(1).
+   */
+  public void observeInto(DecayedCounts state, String candidate, long timestampMs) {
+    Objects.requireNonNull(state, "state");
+    Objects.requireNonNull(candidate, "candidate");
+    double now = config.unit() == DecayUnit.RECORDS ? state.clock() + 1.0
+        : (state.size() == 0 ? timestampMs : Math.max(state.clock(), timestampMs));
+    state.decayTo(now, config.unit() == DecayUnit.RECORDS ? perRecord : decay(now - state.clock()));
+    state.add(candidate, 1.0);
+  }
+
+  /**
+   * {@code log P_hat(candidate)} from the mutable group's counts, as
+   * {@link #logPropensity(AssignmentCounts, String)}.
+   */
+  public double logPropensityFrom(DecayedCounts state, String candidate) {
+    boolean seen = state != null && state.contains(candidate);
+    int k = (state == null ? 0 : state.size()) + (seen ? 0 : 1);
+    double count = seen ? state.count(candidate) : 0.0;
+    return logShare(candidate, count, state == null ? 0.0 : state.total(), k);
+  }
+
+  /**
    * {@code log P_hat(candidate)} from the group's counts: finite and {@code <= 0}.
    *
    * @throws IllegalArgumentException when smoothing is 0 and the candidate was never seen
@@ -99,9 +138,13 @@ public final class AssignmentCountPropensity {
     int pos = s.indexOf(candidate);
     int k = s.candidates().length + (pos < 0 ? 1 : 0);
     double count = pos < 0 ? 0.0 : s.counts()[pos];
+    return logShare(candidate, count, s.total(), k);
+  }
+
+  private double logShare(String candidate, double count, double total, int k) {
     double alpha = config.smoothing();
     double num = count + alpha;
-    double den = s.total() + alpha * k;
+    double den = total + alpha * k;
     if (!(num > 0.0) || !(den > 0.0)) {
       throw new IllegalArgumentException("no assignment of '" + candidate
           + "' seen and smoothing is 0: observe the assignment before asking its propensity");

@@ -61,6 +61,9 @@ public final class CausalLoopStreamsConfig extends AbstractConfig {
     public static final String JOIN_DEFAULT_OUTCOME = "join.default.outcome";
     public static final String JOIN_ORPHAN_WAIT_MS = "join.orphan.wait.ms";
     public static final String JOIN_CLOSED_RETENTION_MS = "join.closed.retention.ms";
+    public static final String JOIN_IDLE_CLOSE_MS = "join.idle.close.ms";
+    /** The smallest default of {@link #JOIN_IDLE_CLOSE_MS} (when 2 x grace is less). */
+    public static final long MIN_DEFAULT_IDLE_CLOSE_MS = 10_000L;
 
     // ---- batches
     public static final String BATCH_MAX_RECORDS = "batch.max.records";
@@ -122,6 +125,12 @@ public final class CausalLoopStreamsConfig extends AbstractConfig {
             .define(JOIN_CLOSED_RETENTION_MS, Type.LONG, 600_000L, Range.atLeast(0), Importance.LOW,
                     "How long a closed generation is remembered (a small marker with its rating ids),"
                             + " so later ratings are reported LATE or DUPLICATE rather than ORPHAN.")
+            .define(JOIN_IDLE_CLOSE_MS, Type.LONG, null, idleClose(), Importance.MEDIUM,
+                    "When a task has received no record for this long (wall clock), its stream time"
+                            + " is treated as advanced to (wall clock - this) for closing rating windows"
+                            + " and orphan waits, so the last generations resolve when traffic stops."
+                            + " Checked by a wall-clock punctuation. Unset: max(2 x join.grace.ms, "
+                            + MIN_DEFAULT_IDLE_CLOSE_MS + "); -1 turns it off (pure event time).")
             .define(BATCH_MAX_RECORDS, Type.INT, 1_000, Range.between(1, 100_000), Importance.HIGH,
                     "B: a training batch is cut when it holds this many direct outcomes. Keep B times"
                             + " the record size under the broker's message size limit.")
@@ -370,6 +379,15 @@ public final class CausalLoopStreamsConfig extends AbstractConfig {
         return getLong(JOIN_CLOSED_RETENTION_MS);
     }
 
+    /**
+     * Wall-clock idle time after which a task closes windows as if stream time were
+     * (wall clock - this); -1 when off. Unset: max(2 x grace, {@value #MIN_DEFAULT_IDLE_CLOSE_MS}).
+     */
+    public long idleCloseMs() {
+        Long v = getLong(JOIN_IDLE_CLOSE_MS);
+        return v != null ? v : Math.max(2 * graceMs(), MIN_DEFAULT_IDLE_CLOSE_MS);
+    }
+
     public int batchMaxRecords() {
         return getInt(BATCH_MAX_RECORDS);
     }
@@ -468,6 +486,14 @@ public final class CausalLoopStreamsConfig extends AbstractConfig {
 
     private static ConfigDef.Validator nonBlank() {
         return new ConfigDef.NonEmptyStringWithoutControlChars();
+    }
+
+    private static ConfigDef.Validator idleClose() {
+        return (name, value) -> {
+            if (value instanceof Long l && l < -1) {
+                throw new ConfigException(name, value, "must be >= 0, or -1 to turn the idle close off");
+            }
+        };
     }
 
     private static ConfigDef.Validator finite() {

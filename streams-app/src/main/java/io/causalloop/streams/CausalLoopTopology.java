@@ -26,6 +26,8 @@ import io.causalloop.streams.model.ModelsProcessor;
 import io.causalloop.streams.validate.ValidationProcessor;
 import io.causalloop.topics.Topic;
 import java.util.Map;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.AutoOffsetReset;
@@ -100,7 +102,7 @@ public final class CausalLoopTopology {
 
         JoinSettings join = new JoinSettings(generations.name(), ratings.name(), config.windowMs(),
                 config.graceMs(), config.emitMode(), config.aggregation(), config.unratedPolicy(),
-                config.defaultOutcome(), config.orphanWaitMs(), config.closedRetentionMs());
+                config.defaultOutcome(), config.orphanWaitMs(), config.closedRetentionMs(), config.idleCloseMs());
         ModelSettings modelSettings = modelSettings(config);
         EventTimeExtractor eventTime = new EventTimeExtractor();
 
@@ -141,10 +143,12 @@ public final class CausalLoopTopology {
                 models.valueSerde().deserializer(), models.name(), GLOBAL_MODELS_UPDATE,
                 () -> new GlobalSnapshotProcessor(GLOBAL_MODELS_STORE));
 
+        // the batcher reads the bytes and decodes them itself, so it can buffer them without re-encoding
+        Deserializer<DirectOutcome> outcomeDeserializer = directOutcomes.valueSerde().deserializer();
         t.addSource(SOURCE_DIRECT_OUTCOMES, directOutcomes.keySerde().deserializer(),
-                directOutcomes.valueSerde().deserializer(), directOutcomes.name());
+                new ByteArrayDeserializer(), directOutcomes.name());
         t.addProcessor(BATCHER, () -> new BatchProcessor(BATCH_STORE, directOutcomes.name(),
-                config.batchMaxRecords(), config.batchMaxMs(), metrics), SOURCE_DIRECT_OUTCOMES);
+                config.batchMaxRecords(), config.batchMaxMs(), outcomeDeserializer, metrics), SOURCE_DIRECT_OUTCOMES);
         StoreBuilder<KeyValueStore<Bytes, byte[]>> buffer = Stores.keyValueStoreBuilder(kv(config, BATCH_STORE),
                 Serdes.Bytes(), Serdes.ByteArray()).withCachingEnabled();
         t.addStateStore(buffer, BATCHER);

@@ -340,7 +340,7 @@ class StreamsAppIntegrationTest {
                     .setGenerationId(id).setTimestampMs(ts).setExperimentId("exp-" + (id.hashCode() & 1))
                     .setArm(id.hashCode() % 3 == 0 ? "treatment" : "control").setUnitId("u-" + id)
                     .setContext("context " + (id.length() % 3)).setContextTokens(List.of(1, 2))
-                    .setText(text).setTokens(List.of(3, 4, 5)).setPolicyId("p").setPolicyVersion(1L)
+                    .setText(text).setTokens(text.isEmpty() ? List.of() : List.of(3, 4, 5)).setPolicyId("p").setPolicyVersion(1L)
                     .setLogPropensity(id.hashCode() % 2 == 0 ? -1.2 : null).build();
         }
 

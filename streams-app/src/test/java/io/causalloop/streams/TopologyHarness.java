@@ -98,7 +98,7 @@ final class TopologyHarness implements AutoCloseable {
         return GenerationEvent.newBuilder()
                 .setGenerationId(id).setTimestampMs(ts).setExperimentId(experiment).setArm(arm)
                 .setUnitId("u-" + id).setContext(context).setContextTokens(List.of(1, 2))
-                .setText(text).setTokens(List.of(3, 4, 5)).setPolicyId("p").setPolicyVersion(0L)
+                .setText(text).setTokens(text.isEmpty() ? List.of() : List.of(3, 4, 5)).setPolicyId("p").setPolicyVersion(0L)
                 .setLogPropensity(logP).setCandidateId(candidateId).build();
     }
 

@@ -13,6 +13,7 @@ import io.causalloop.streams.metrics.CausalLoopMetrics;
 import io.causalloop.streams.validate.DeadLetterReason;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -78,6 +79,16 @@ class ValidationTopologyTest {
             assertEquals("INVALID_PROPENSITY", h.deadLetters.readValue().getReason());
             h.pipe(gen("g3", 0, "text", 0.0));
             assertTrue(h.deadLetters.isEmpty(), "log-propensity 0 (probability 1) is valid");
+        }
+    }
+
+    @Test
+    void shouldKeepAReplyThatIsOnlyTheEndOfSequenceToken() {
+        try (TopologyHarness h = new TopologyHarness(Map.of())) {
+            GenerationEvent eosOnly = gen("g1", 0, "", -1.0);
+            eosOnly.setTokens(List.of(2));
+            h.pipe(eosOnly);
+            assertTrue(h.deadLetters.isEmpty(), "an EOS-only reply is a real draw with a propensity");
         }
     }
 

@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -29,7 +30,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * most B records or T milliseconds, whichever comes first, with real offset lineage.
  *
  * <p>The open batch is kept in memory and mirrored in a changelogged store keyed by (partition,
- * offset), so a restart resumes the same open batch; with the store's cache, records that are
+ * offset), holding each record's bytes as read (decoded once, never re-encoded), so a restart
+ * resumes the same open batch; with the store's cache, records that are
  * batched and deleted within one commit interval cost the changelog one small tombstone each.
  * The size bound is checked per record; the time bound is wall-clock age of the open batch,
  * checked by a wall-clock punctuation every T/4 (at most every second), so a quiet stream still
@@ -39,10 +41,15 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * re-cut after a crash (its first cut aborted with the transaction) gets the same id when it has
  * the same records, but may be cut at a different size under the time bound.
  */
-public final class BatchProcessor implements Processor<String, DirectOutcome, String, TrainingBatch> {
+public final class BatchProcessor implements Processor<String, byte[], String, TrainingBatch> {
 
-    /** Version byte of the buffered-record format in the store. */
-    static final byte FORMAT_VERSION = 1;
+    /** Version byte of the old buffered-record format (plain Avro of the compiled schema); still read. */
+    static final byte FORMAT_PLAIN_AVRO = 1;
+    /**
+     * Version byte of the buffered-record format written now: the record's bytes as read from
+     * {@code direct-outcomes} (registry framing and all), so buffering costs no re-encoding.
+     */
+    static final byte FORMAT_VERSION = 2;
 
     private record Buffered(String topic, int partition, long offset, DirectOutcome record) {
     }
@@ -52,6 +59,7 @@ public final class BatchProcessor implements Processor<String, DirectOutcome, St
     private final long maxMs;
     private final CausalLoopMetrics metrics;
     private final AvroBinary<DirectOutcome> codec = AvroBinary.of(DirectOutcome.class);
+    private final Deserializer<DirectOutcome> deserializer;
     private final List<Buffered> open = new ArrayList<>();
     private long openedAtWallMs = -1;
 
@@ -60,7 +68,9 @@ public final class BatchProcessor implements Processor<String, DirectOutcome, St
     private String sourceTopic;
 
     /** A batcher with bounds B and T over the store {@code storeName}. */
-    public BatchProcessor(String storeName, String sourceTopic, int maxRecords, long maxMs, CausalLoopMetrics metrics) {
+    public BatchProcessor(String storeName, String sourceTopic, int maxRecords, long maxMs,
+                          Deserializer<DirectOutcome> deserializer, CausalLoopMetrics metrics) {
+        this.deserializer = deserializer;
         if (maxRecords < 1 || maxMs < 1) {
             throw new IllegalArgumentException("batch bounds must be >= 1");
         }
@@ -90,14 +100,19 @@ public final class BatchProcessor implements Processor<String, DirectOutcome, St
     }
 
     @Override
-    public void process(Record<String, DirectOutcome> record) {
+    public void process(Record<String, byte[]> record) {
         RecordMetadata meta = context.recordMetadata().orElseThrow();
         sourceTopic = meta.topic();
+        byte[] bytes = record.value();
+        DirectOutcome value = deserializer.deserialize(meta.topic(), record.headers(), bytes);
+        if (value == null) {
+            return; // a tombstone: nothing to batch
+        }
         if (open.isEmpty()) {
             openedAtWallMs = context.currentSystemTimeMs();
         }
-        open.add(new Buffered(meta.topic(), meta.partition(), meta.offset(), record.value()));
-        store.put(key(meta.partition(), meta.offset()), encode(record.value()));
+        open.add(new Buffered(meta.topic(), meta.partition(), meta.offset(), value));
+        store.put(key(meta.partition(), meta.offset()), frame(bytes));
         if (open.size() >= maxRecords) {
             cut("size");
         }
@@ -166,20 +181,23 @@ public final class BatchProcessor implements Processor<String, DirectOutcome, St
         return Bytes.wrap(ByteBuffer.allocate(12).putInt(partition).putLong(offset).array());
     }
 
-    private byte[] encode(DirectOutcome d) {
-        byte[] avro = codec.encode(d);
-        byte[] out = new byte[avro.length + 1];
+    static byte[] frame(byte[] sourceBytes) {
+        byte[] out = new byte[sourceBytes.length + 1];
         out[0] = FORMAT_VERSION;
-        System.arraycopy(avro, 0, out, 1, avro.length);
+        System.arraycopy(sourceBytes, 0, out, 1, sourceBytes.length);
         return out;
     }
 
-    private DirectOutcome decode(byte[] bytes) {
-        if (bytes.length == 0 || bytes[0] != FORMAT_VERSION) {
-            throw new SerializationException("batch buffer entry has format version "
-                    + (bytes.length == 0 ? "none" : bytes[0]) + ", this app reads " + FORMAT_VERSION
-                    + "; reset the application or run a version that reads it");
+    /** A buffered entry back to its record: format 2 (bytes as read) or 1 (plain Avro). */
+    DirectOutcome decode(byte[] bytes) {
+        if (bytes.length > 0 && bytes[0] == FORMAT_VERSION) {
+            return deserializer.deserialize(sourceTopic, Arrays.copyOfRange(bytes, 1, bytes.length));
         }
-        return codec.decode(Arrays.copyOfRange(bytes, 1, bytes.length));
+        if (bytes.length > 0 && bytes[0] == FORMAT_PLAIN_AVRO) {
+            return codec.decode(Arrays.copyOfRange(bytes, 1, bytes.length));
+        }
+        throw new SerializationException("batch buffer entry has format version "
+                + (bytes.length == 0 ? "none" : bytes[0]) + ", this app reads " + FORMAT_PLAIN_AVRO
+                + " and " + FORMAT_VERSION + "; reset the application or run a version that reads it");
     }
 }

@@ -10,6 +10,8 @@ import io.causalloop.schemas.Resolution;
 import io.causalloop.streams.metrics.CausalLoopMetrics;
 import io.causalloop.streams.validate.DeadLetterReason;
 import io.causalloop.streams.validate.InvalidRecordException;
+import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -17,6 +19,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.PriorityQueue;
 import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -35,8 +38,12 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * expiring closed markers be handled without reading the store. Deadlines are checked after every record against stream time, so
  * a window closes at the first record whose event time passes generation time + window + grace.
  *
- * <p>Surprise: when the input stops, stream time stops, and open windows stay open until more
- * input arrives (Kafka Streams' event-time semantics; there is no wall-clock close).
+ * <p>Surprise: when the input stops, stream time stops; so that the last generations still
+ * resolve, a wall-clock punctuation treats the task's time as advanced to (wall clock -
+ * {@code idleCloseMs}) once no record has arrived for {@code idleCloseMs} (the idle close; off
+ * with -1, and then open windows stay open until more input arrives). The advanced time is the
+ * join's own: Kafka Streams' stream time is unchanged, and a restart starts again from stream
+ * time.
  */
 public final class JoinProcessor implements Processor<String, Object, String, Object> {
 
@@ -52,11 +59,21 @@ public final class JoinProcessor implements Processor<String, Object, String, Ob
     private final AvroBinary<GenerationEvent> generations = AvroBinary.of(GenerationEvent.class);
     private final PriorityQueue<Deadline> deadlines = new PriorityQueue<>((a, b) -> a.timeMs() != b.timeMs()
             ? Long.compare(a.timeMs(), b.timeMs()) : a.key().compareTo(b.key()));
+    /**
+     * Closed markers' expiries: {@code now + retention} with a join time that never goes back, so
+     * they arrive in deadline order and a FIFO holds them (cheaper than the heap); a marker
+     * deadline out of order (only while rebuilding) goes to the heap.
+     */
+    private final ArrayDeque<Deadline> markerDeadlines = new ArrayDeque<>();
     /** The live deadline of each key in the store; queue entries that are not it are stale and skipped. */
     private final Map<String, Deadline> live = new HashMap<>();
 
     private ProcessorContext<String, Object> context;
     private KeyValueStore<String, PendingEntry> store;
+    /** Wall clock of the last record (or of init). */
+    private long lastRecordWallMs;
+    /** How far the idle close has advanced the join's time (not persisted: a restart starts at stream time). */
+    private long advancedToMs = Long.MIN_VALUE;
 
     /**
      * @param storeName the pending store
@@ -76,12 +93,44 @@ public final class JoinProcessor implements Processor<String, Object, String, Ob
     public void init(ProcessorContext<String, Object> context) {
         this.context = context;
         this.store = context.getStateStore(storeName);
+        List<Deadline> restored = new ArrayList<>();
         try (KeyValueIterator<String, PendingEntry> it = store.all()) {
             while (it.hasNext()) {
                 KeyValue<String, PendingEntry> kv = it.next();
-                schedule(kv.key, kv.value);
+                restored.add(deadlineOf(kv.key, kv.value));
             }
         }
+        // in deadline order, so that the closed markers fill their FIFO in order
+        restored.sort(deadlines.comparator());
+        restored.forEach(this::schedule);
+        lastRecordWallMs = context.currentSystemTimeMs();
+        if (settings.idleCloseMs() >= 0) {
+            long interval = Math.max(100L, Math.min(1000L, settings.idleCloseMs() / 4));
+            context.schedule(Duration.ofMillis(interval), PunctuationType.WALL_CLOCK_TIME, this::onWallClock);
+        }
+    }
+
+    /**
+     * The idle close: when no record arrived for {@code idleCloseMs} of wall clock, stream time is
+     * treated as advanced to (wall clock - idleCloseMs), and what is due by then is closed.
+     */
+    private void onWallClock(long wallMs) {
+        if (wallMs - lastRecordWallMs < settings.idleCloseMs()) {
+            return;
+        }
+        long advanced = wallMs - settings.idleCloseMs();
+        if (advanced > advancedToMs) {
+            advancedToMs = advanced;
+            closeDue(now());
+        }
+    }
+
+    /**
+     * The time the join acts at: stream time, or later when the idle close has advanced it. Never
+     * goes back.
+     */
+    private long now() {
+        return Math.max(context.currentStreamTimeMs(), advancedToMs);
     }
 
     @Override
@@ -94,7 +143,8 @@ public final class JoinProcessor implements Processor<String, Object, String, Ob
         } else {
             throw new IllegalArgumentException("join expects GenerationEvent or RatingEvent, got " + v);
         }
-        closeDue(context.currentStreamTimeMs());
+        lastRecordWallMs = context.currentSystemTimeMs();
+        closeDue(now());
     }
 
     private void onGeneration(GenerationEvent g, long ts) {
@@ -180,8 +230,11 @@ public final class JoinProcessor implements Processor<String, Object, String, Ob
 
     /** Acts on every deadline at or before {@code now}; stale queue entries are skipped. */
     private void closeDue(long now) {
-        while (!deadlines.isEmpty() && deadlines.peek().timeMs() <= now) {
-            Deadline d = deadlines.poll();
+        while (true) {
+            Deadline d = nextDue(now);
+            if (d == null) {
+                return;
+            }
             if (live.get(d.key()) != d) {
                 continue; // superseded by a later deadline of the same key, or the key is gone
             }
@@ -220,7 +273,7 @@ public final class JoinProcessor implements Processor<String, Object, String, Ob
 
     /** Emits (or drops) the outcome of an open generation and leaves its closed marker. */
     private void resolve(String id, PendingEntry e, GenerationEvent g) {
-        long now = context.currentStreamTimeMs();
+        long now = now();
         List<PendingEntry.HeldRating> ratings = e.ratings();
         Resolution resolution;
         double outcome;
@@ -278,14 +331,39 @@ public final class JoinProcessor implements Processor<String, Object, String, Ob
         context.forward(new Record<>(id, joined, now), modelsChild);
     }
 
+    /** Removes and returns the earliest deadline at or before {@code now} of the heap and the FIFO. */
+    private Deadline nextDue(long now) {
+        Deadline h = deadlines.peek();
+        Deadline m = markerDeadlines.peekFirst();
+        if (m != null && m.timeMs() <= now && (h == null || m.timeMs() <= h.timeMs())) {
+            return markerDeadlines.pollFirst();
+        }
+        if (h != null && h.timeMs() <= now) {
+            return deadlines.poll();
+        }
+        return null;
+    }
+
+    private static Deadline deadlineOf(String key, PendingEntry e) {
+        return new Deadline(e.deadlineMs(), key, e.state() == PendingEntry.State.CLOSED);
+    }
+
     private void schedule(String key, PendingEntry e) {
-        Deadline d = new Deadline(e.deadlineMs(), key, e.state() == PendingEntry.State.CLOSED);
-        live.put(key, d);
-        deadlines.add(d);
+        schedule(deadlineOf(key, e));
+    }
+
+    private void schedule(Deadline d) {
+        live.put(d.key(), d);
+        Deadline last = markerDeadlines.peekLast();
+        if (d.closedMarker() && (last == null || last.timeMs() <= d.timeMs())) {
+            markerDeadlines.addLast(d);
+        } else {
+            deadlines.add(d);
+        }
     }
 
     private void late(PendingEntry.HeldRating h, LateReason reason, String message, Long windowClosedAt) {
-        long now = context.currentStreamTimeMs();
+        long now = now();
         LateRating lr = LateRating.newBuilder()
                 .setRating(h.rating())
                 .setReason(reason)

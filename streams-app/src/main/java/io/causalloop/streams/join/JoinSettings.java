@@ -15,6 +15,8 @@ import java.util.Objects;
  * @param defaultOutcome outcome under {@link UnratedPolicy#DEFAULT_OUTCOME}
  * @param orphanWaitMs how long a rating waits for its generation
  * @param closedRetentionMs how long a closed generation's marker is kept
+ * @param idleCloseMs wall-clock idle time after which stream time is treated as advanced to
+ *     (wall clock - idleCloseMs) for closing; -1 for never
  */
 public record JoinSettings(
         String generationsTopic,
@@ -26,7 +28,8 @@ public record JoinSettings(
         UnratedPolicy unratedPolicy,
         double defaultOutcome,
         long orphanWaitMs,
-        long closedRetentionMs) {
+        long closedRetentionMs,
+        long idleCloseMs) {
 
     /** Validates. */
     public JoinSettings {
@@ -37,6 +40,9 @@ public record JoinSettings(
         Objects.requireNonNull(unratedPolicy, "unratedPolicy");
         if (windowMs < 0 || graceMs < 0 || orphanWaitMs < 0 || closedRetentionMs < 0) {
             throw new IllegalArgumentException("window, grace, orphan wait and retention must be >= 0");
+        }
+        if (idleCloseMs < -1) {
+            throw new IllegalArgumentException("idleCloseMs must be >= 0, or -1 for never");
         }
         if (!Double.isFinite(defaultOutcome)) {
             throw new IllegalArgumentException("defaultOutcome must be finite");

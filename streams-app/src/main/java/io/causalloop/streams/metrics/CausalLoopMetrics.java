@@ -3,7 +3,6 @@ package io.causalloop.streams.metrics;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -40,7 +39,8 @@ public final class CausalLoopMetrics {
     /** Merged snapshots published, label model. */
     public static final String MODEL_SNAPSHOTS = "causal_loop_model_snapshots_total";
 
-    private final Map<Series, LongAdder> counters = new ConcurrentSkipListMap<>();
+    /** Hash map: an increment per record costs one hash lookup; sorted only when rendered. */
+    private final Map<Series, LongAdder> counters = new ConcurrentHashMap<>();
     private final Map<Series, Double> gauges = new ConcurrentHashMap<>();
 
     /** One time series: a metric name and at most one label. */
@@ -68,7 +68,12 @@ public final class CausalLoopMetrics {
 
     /** Adds {@code n} to a labelled counter ({@code label} empty for none). */
     public void add(String name, String label, String value, long n) {
-        counters.computeIfAbsent(new Series(name, label, value), s -> new LongAdder()).add(n);
+        Series key = new Series(name, label, value);
+        LongAdder a = counters.get(key);
+        if (a == null) {
+            a = counters.computeIfAbsent(key, s -> new LongAdder());
+        }
+        a.add(n);
     }
 
     /** Sets a labelled gauge. */
@@ -80,6 +85,17 @@ public final class CausalLoopMetrics {
     public long count(String name, String label, String value) {
         LongAdder a = counters.get(new Series(name, label, value));
         return a == null ? 0 : a.sum();
+    }
+
+    /** The sum of a counter over all its labels (for example direct outcomes of every resolution). */
+    public long total(String name) {
+        long sum = 0;
+        for (Map.Entry<Series, LongAdder> e : counters.entrySet()) {
+            if (e.getKey().name().equals(name)) {
+                sum += e.getValue().sum();
+            }
+        }
+        return sum;
     }
 
     /** An unlabelled counter's value. */
@@ -96,7 +112,7 @@ public final class CausalLoopMetrics {
     public String prometheusText() {
         StringBuilder sb = new StringBuilder();
         String last = null;
-        for (Map.Entry<Series, LongAdder> e : counters.entrySet()) {
+        for (Map.Entry<Series, LongAdder> e : new TreeMap<>(counters).entrySet()) {
             last = line(sb, last, e.getKey(), "counter", e.getValue().sum());
         }
         last = null;

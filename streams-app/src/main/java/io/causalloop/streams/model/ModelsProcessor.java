@@ -1,12 +1,14 @@
 package io.causalloop.streams.model;
 
 import io.causalloop.features.FeatureExtractor;
+import io.causalloop.features.MurmurHash3;
 import io.causalloop.features.SparseVector;
 import io.causalloop.learn.LearnerConfig;
 import io.causalloop.learn.ModelMerger;
 import io.causalloop.learn.OnlineModel;
 import io.causalloop.propensity.AssignmentCountPropensity;
 import io.causalloop.propensity.AssignmentCounts;
+import io.causalloop.propensity.DecayedCounts;
 import io.causalloop.propensity.SampleRatioMismatch;
 import io.causalloop.schemas.DirectOutcome;
 import io.causalloop.schemas.GenerationEvent;
@@ -57,6 +59,9 @@ public final class ModelsProcessor implements Processor<String, JoinedRecord, St
     private static final String SEQ_PREFIX = "seq/";
     private static final String COUNTS_PREFIX = "counts/";
     private static final String SRM_PREFIX = "srm/";
+    /** Texts up to this length are their own candidate key; longer ones are hashed. */
+    static final int MAX_TEXT_KEY = 32;
+    static final String TEXT_HASH_PREFIX = "\u0001text#";
 
     private final String taskStoreName;
     private final String globalStoreName;
@@ -66,7 +71,7 @@ public final class ModelsProcessor implements Processor<String, JoinedRecord, St
     private final CausalLoopMetrics metrics;
     private final FeatureExtractor extractor;
     private final AssignmentCountPropensity counts;
-    private final Map<String, AssignmentCounts> groups = new HashMap<>();
+    private final Map<String, DecayedCounts> groups = new HashMap<>();
     private final Set<String> dirtyGroups = new HashSet<>();
     private final Map<String, Map<String, Long>> arms = new HashMap<>();
     private final Map<String, Boolean> alarmed = new HashMap<>();
@@ -110,7 +115,8 @@ public final class ModelsProcessor implements Processor<String, JoinedRecord, St
                 if (kv.key.startsWith(SEQ_PREFIX)) {
                     sequences.put(kv.key.substring(SEQ_PREFIX.length()), ByteBuffer.wrap(kv.value).getLong());
                 } else if (kv.key.startsWith(COUNTS_PREFIX)) {
-                    groups.put(kv.key.substring(COUNTS_PREFIX.length()), AssignmentCounts.fromBytes(kv.value));
+                    groups.put(kv.key.substring(COUNTS_PREFIX.length()),
+                            DecayedCounts.of(AssignmentCounts.fromBytes(kv.value)));
                 } else if (kv.key.startsWith(SRM_PREFIX)) {
                     String[] ea = kv.key.substring(SRM_PREFIX.length()).split("\u0000", 2);
                     arms.computeIfAbsent(ea[0], e -> new TreeMap<>()).put(ea[1], ByteBuffer.wrap(kv.value).getLong());
@@ -163,17 +169,20 @@ public final class ModelsProcessor implements Processor<String, JoinedRecord, St
 
         double logPropensity;
         PropensitySource source;
-        String groupKey = AssignmentCountPropensity.groupKey(g.getExperimentId(), g.getContext());
-        String candidate = g.getCandidateId() != null ? g.getCandidateId() : g.getText();
         if (g.getLogPropensity() != null) {
             logPropensity = g.getLogPropensity();
             source = PropensitySource.LOGGED;
         } else {
-            AssignmentCounts c = CandidateCap.bound(counts.observe(groups.get(groupKey), candidate,
-                    g.getTimestampMs()), settings.maxCandidates(), candidate);
-            groups.put(groupKey, c);
+            String groupKey = AssignmentCountPropensity.groupKey(g.getExperimentId(), g.getContext());
+            String candidate = candidateKey(g);
+            DecayedCounts c = groups.computeIfAbsent(groupKey, k -> new DecayedCounts());
+            counts.observeInto(c, candidate, g.getTimestampMs());
+            if (c.size() > settings.maxCandidates()) {
+                c = DecayedCounts.of(CandidateCap.bound(c.snapshot(), settings.maxCandidates(), candidate));
+                groups.put(groupKey, c);
+            }
             dirtyGroups.add(groupKey);
-            logPropensity = counts.logPropensity(c, candidate);
+            logPropensity = counts.logPropensityFrom(c, candidate);
             source = PropensitySource.ESTIMATED_COUNTS;
         }
         observeArm(g.getExperimentId(), g.getArm());
@@ -225,6 +234,26 @@ public final class ModelsProcessor implements Processor<String, JoinedRecord, St
         }
     }
 
+    /**
+     * The name under which a generation's candidate is counted: its {@code candidateId}; else its
+     * text when short; else a 64-bit hash of the text with its length (prefixed with U+0001, so it
+     * is not a possible short text), so that a count group of long free texts holds, checkpoints and
+     * changelogs ~30 bytes per candidate instead of the whole text.
+     */
+    static String candidateKey(GenerationEvent g) {
+        if (g.getCandidateId() != null) {
+            return g.getCandidateId();
+        }
+        String text = g.getText();
+        if (text.length() <= MAX_TEXT_KEY) {
+            return text;
+        }
+        StringBuilder key = new StringBuilder(30).append(TEXT_HASH_PREFIX);
+        key.append(Integer.toHexString(MurmurHash3.hashString(text, 0x1b873593))).append('-');
+        key.append(Integer.toHexString(MurmurHash3.hashString(text, 0x5bd1e995))).append('-');
+        return key.append(text.length()).toString();
+    }
+
     private boolean learnable(JoinedRecord j) {
         if (j.resolution() == Resolution.UNRATED || !Double.isFinite(j.outcome())) {
             return false;
@@ -255,7 +284,7 @@ public final class ModelsProcessor implements Processor<String, JoinedRecord, St
             }
         }
         for (String group : dirtyGroups) {
-            taskStore.put(COUNTS_PREFIX + group, groups.get(group).toBytes());
+            taskStore.put(COUNTS_PREFIX + group, groups.get(group).snapshot().toBytes());
         }
         dirtyGroups.clear();
         arms.forEach((experiment, observed) -> {

@@ -25,9 +25,13 @@ public final class RecordValidator {
                     + " has record key " + key + "; produce generations keyed by generationId so they are"
                     + " co-partitioned with their ratings");
         }
-        if (g.getText() == null || g.getText().isEmpty()) {
+        // A reply that is only the end-of-sequence token decodes to "" but is a real draw of the
+        // policy with a real propensity: dropping it would hide from the trainer that readers
+        // dislike it (selection on the outcome). Only a generation with neither text nor tokens
+        // is empty.
+        if ((g.getText() == null || g.getText().isEmpty()) && (g.getTokens() == null || g.getTokens().isEmpty())) {
             throw new InvalidRecordException(DeadLetterReason.EMPTY_TEXT,
-                    "generation " + g.getGenerationId() + " has an empty text");
+                    "generation " + g.getGenerationId() + " has an empty text and no tokens");
         }
         Double lp = g.getLogPropensity();
         if (lp != null && (!Double.isFinite(lp) || lp > 0.0)) {

@@ -348,6 +348,9 @@ public final class StreamsBenchmark {
         m.put(CausalLoopStreamsConfig.JOIN_WINDOW_MS, WINDOW_MS);
         m.put(CausalLoopStreamsConfig.JOIN_GRACE_MS, 0L);
         m.put(CausalLoopStreamsConfig.JOIN_CLOSED_RETENTION_MS, 2 * WINDOW_MS);
+        // the throughput inputs are produced beforehand with event times minutes old (a replay): a
+        // pause of the task before its first record must not close their windows by wall clock
+        m.put(CausalLoopStreamsConfig.JOIN_IDLE_CLOSE_MS, -1L);
         m.put(CausalLoopStreamsConfig.METRICS_PORT, -1);
         args.forEach((k, v) -> {
             if (k.startsWith("app.")) {
