@@ -18,6 +18,10 @@ import picocli.CommandLine.Command;
     subcommands = {
         StackCommand.class,
         CreateTopicsCommand.class,
+        StreamsAppCommand.class,
+        TrainerCommand.class,
+        RunCommand.class,
+        io.causalloop.ops.experiment.ExperimentCommand.class,
     })
 public final class CausalLoopCli implements Callable<Integer> {
 
