@@ -1,5 +1,6 @@
 package io.causalloop.streams;
 
+import io.causalloop.config.AppSettings;
 import io.causalloop.schemas.LinkKind;
 import io.causalloop.streams.join.Aggregation;
 import io.causalloop.streams.join.EmitMode;
@@ -8,20 +9,17 @@ import io.causalloop.streams.model.SrmSplits;
 import io.causalloop.topics.CausalLoopTopics;
 import io.causalloop.topics.CausalLoopTopics.Logical;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
+
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
+
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.producer.ProducerConfig;
+
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
@@ -50,7 +48,7 @@ import org.apache.kafka.streams.StreamsConfig;
 public final class CausalLoopStreamsConfig extends AbstractConfig {
 
     /** Prefix of the environment variables that override keys. */
-    public static final String ENV_PREFIX = "CAUSAL_LOOP_";
+    public static final String ENV_PREFIX = AppSettings.ENV_PREFIX;
 
     // ---- join
     public static final String JOIN_WINDOW_MS = "join.window.ms";
@@ -237,45 +235,23 @@ public final class CausalLoopStreamsConfig extends AbstractConfig {
      * @param env the environment, usually {@link System#getenv()}
      */
     public static CausalLoopStreamsConfig load(Path file, Map<String, String> env) throws IOException {
-        Properties props = new Properties();
-        if (file != null) {
-            try (InputStream in = Files.newInputStream(file)) {
-                props.load(in);
-            }
-        }
-        Map<String, Object> merged = new HashMap<>();
-        props.forEach((k, v) -> merged.put(String.valueOf(k), v));
-        return new CausalLoopStreamsConfig(withEnvironment(merged, env));
+        return new CausalLoopStreamsConfig(AppSettings.load(file, env, knownKeys()));
     }
 
     /** The settings with the {@code CAUSAL_LOOP_<KEY>} overrides of {@code env} applied. */
     public static Map<String, Object> withEnvironment(Map<String, Object> settings, Map<String, String> env) {
-        Set<String> known = new HashSet<>(CONFIG.names());
-        known.addAll(StreamsConfig.configDef().names());
-        known.addAll(ConsumerConfig.configNames());
-        known.addAll(ProducerConfig.configNames());
-        known.addAll(AdminClientConfig.configNames());
-        known.add("schema.registry.url");
-        known.add("basic.auth.credentials.source");
-        known.add("basic.auth.user.info");
-        known.addAll(settings.keySet());
-        Map<String, String> byEnvName = new HashMap<>();
-        for (String key : known) {
-            byEnvName.put(envName(key), key);
-        }
-        Map<String, Object> out = new HashMap<>(settings);
-        env.forEach((name, value) -> {
-            String key = byEnvName.get(name);
-            if (key != null) {
-                out.put(key, value);
-            }
-        });
-        return out;
+        return AppSettings.withEnvironment(settings, env, knownKeys());
     }
 
     /** The environment variable that overrides {@code key}. */
     public static String envName(String key) {
-        return ENV_PREFIX + key.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "_");
+        return AppSettings.envName(key);
+    }
+
+    private static Set<String> knownKeys() {
+        Set<String> known = new HashSet<>(CONFIG.names());
+        known.addAll(StreamsConfig.configDef().names());
+        return known;
     }
 
     /**

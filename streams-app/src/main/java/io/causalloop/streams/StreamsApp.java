@@ -1,7 +1,7 @@
 package io.causalloop.streams;
 
 import io.causalloop.streams.metrics.CausalLoopMetrics;
-import io.causalloop.streams.metrics.PrometheusEndpoint;
+import io.causalloop.metrics.PrometheusEndpoint;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -48,7 +48,7 @@ public final class StreamsApp implements AutoCloseable {
             }
         });
         if (config.metricsPort() >= 0) {
-            endpoint = new PrometheusEndpoint(config.metricsPort(), streams::metrics, metrics);
+            endpoint = new PrometheusEndpoint(config.metricsPort(), "kafka_streams", streams::metrics, metrics::prometheusText);
             LOG.info("Prometheus metrics on http://0.0.0.0:{}/metrics", endpoint.port());
         }
         streams.start();

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.causalloop.streams.metrics.CausalLoopMetrics;
-import io.causalloop.streams.metrics.PrometheusEndpoint;
+import io.causalloop.metrics.PrometheusEndpoint;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -67,7 +67,7 @@ class TopologyDescriptionTest {
         CausalLoopMetrics metrics = new CausalLoopMetrics();
         metrics.increment(CausalLoopMetrics.DEAD_LETTERS, "reason", "EMPTY_TEXT");
         metrics.gauge(CausalLoopMetrics.MODEL_VERSION, "model", "outcome", 3);
-        try (PrometheusEndpoint endpoint = new PrometheusEndpoint(0, Map::of, metrics)) {
+        try (PrometheusEndpoint endpoint = new PrometheusEndpoint(0, "kafka_streams", Map::of, metrics::prometheusText)) {
             HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                     URI.create("http://localhost:" + endpoint.port() + "/metrics")).build(),
                     HttpResponse.BodyHandlers.ofString());

@@ -1,5 +1,6 @@
 package io.causalloop.streams.metrics;
 
+import io.causalloop.metrics.PrometheusEndpoint;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
