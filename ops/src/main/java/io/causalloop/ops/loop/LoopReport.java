@@ -75,19 +75,14 @@ final class LoopReport {
           hi = Math.max(hi, v);
         }
       }
-      for (String est : List.of("IPW", "DR")) {
-        Optional<ValueEstimate> e = r.estimate(est);
-        if (e.isPresent() && Double.isFinite(e.get().getCiLow()) && Double.isFinite(e.get().getCiHigh())) {
-          lo = Math.min(lo, e.get().getCiLow());
-          hi = Math.max(hi, e.get().getCiHigh());
-        }
-      }
     }
     if (!Double.isFinite(lo)) {
       lo = 0;
       hi = 1;
     }
-    double pad = Math.max(0.02, (hi - lo) * 0.08);
+    // The axis follows the true values; per-batch estimates are far noisier and are clipped to
+    // it (a bar that leaves the plot ends at its edge), or they would flatten the curves.
+    double pad = Math.max(0.1, (hi - lo) * 0.5);
     final double yLo = lo - pad;
     final double yHi = hi + pad;
     final double tMax = maxT * 1.05;
@@ -108,8 +103,9 @@ final class LoopReport {
     }
     svg.append(polyline(rows, x, y, CheckpointWatcher.Row::trueValue, "#000", ""));
     svg.append(polyline(rows, x, y, CheckpointWatcher.Row::referenceValue, "#888", "6 4"));
-    svg.append(estimates(rows, x, y, "IPW", "#1f77b4", -3));
-    svg.append(estimates(rows, x, y, "DR", "#2ca02c", 3));
+    Function<Double, Double> yClipped = v -> y.apply(Math.max(yLo, Math.min(yHi, v)));
+    svg.append(estimates(rows, x, yClipped, "IPW", "#1f77b4", -3));
+    svg.append(estimates(rows, x, yClipped, "DR", "#2ca02c", 3));
     int ly = h - 14;
     svg.append(String.format(Locale.ROOT, "<text x='%d' y='%d'>"
         + "<tspan fill='#000'>&#9632; true value of the checkpoint</tspan>"
