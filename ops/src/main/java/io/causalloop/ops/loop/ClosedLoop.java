@@ -75,95 +75,93 @@ public final class ClosedLoop {
       throws Exception {
     Path work = settings.outDir().toAbsolutePath();
     Files.createDirectories(work);
-    {
-      Map<String, Object> client = stack.clientConfig();
-      out.println("  bootstrap.servers=" + stack.bootstrapServers() + "  schema.registry.url=" + stack.schemaRegistryUrl());
+    Map<String, Object> client = stack.clientConfig();
+    out.println("  bootstrap.servers=" + stack.bootstrapServers() + "  schema.registry.url=" + stack.schemaRegistryUrl());
 
-      TrainerConfig trainerConfig = TrainerConfig.of(trainerSettings(settings, client, work));
-      out.println("causal-loop: reference policy (pre-trained on the shipped grammar corpus, cached in "
-          + trainerConfig.pretrainCacheFile() + ")...");
-      ReferencePolicy.ensurePublished(trainerConfig);
+    TrainerConfig trainerConfig = TrainerConfig.of(trainerSettings(settings, client, work));
+    out.println("causal-loop: reference policy (pre-trained on the shipped grammar corpus, cached in "
+        + trainerConfig.pretrainCacheFile() + ")...");
+    ReferencePolicy.ensurePublished(trainerConfig);
 
-      StreamsApp streams = new StreamsApp(new CausalLoopStreamsConfig(streamsSettings(settings, client, work)));
-      streams.start();
+    StreamsApp streams = new StreamsApp(new CausalLoopStreamsConfig(streamsSettings(settings, client, work)));
+    streams.start();
 
-      TrainingJob trainer = new TrainingJob(trainerConfig);
-      Thread trainerThread = new Thread(trainer, "trainer");
-      trainerThread.start();
+    TrainingJob trainer = new TrainingJob(trainerConfig);
+    Thread trainerThread = new Thread(trainer, "trainer");
+    trainerThread.start();
 
-      // The clock of the run (and of the preference shift) starts when everything is up.
-      long startMs = System.currentTimeMillis();
-      Long shiftAtMs = settings.shiftAfter() == null ? null : startMs + settings.shiftAfter().toMillis();
-      Simulation simulation = Simulation.defaults(settings.seed())
-          .withShiftAtMs(shiftAtMs == null ? Simulation.NO_SHIFT : shiftAtMs);
-      ReaderPopulation population = new ReaderPopulation(simulation);
-      ServingConfig servingConfig = ServingConfig.parse(servingSettings(settings, client));
-      PolicyClient serving = PolicyClient.start(servingConfig);
-      if (!serving.awaitReady(Duration.ofSeconds(120))) {
-        throw new IllegalStateException("serving client did not load the reference policy within 120 s");
-      }
-      SamplingSpec spec = servingConfig.samplingSpec();
-      PolicyValue value = new PolicyValue(population, spec, settings.maxTokens(), settings.valueSamples(),
-          settings.seed() + 7);
-      String topicsCheckpoints = CausalLoopTopics.defaults().name(CausalLoopTopics.Logical.POLICY_CHECKPOINTS);
-      CheckpointWatcher watcher = new CheckpointWatcher(client, topicsCheckpoints, POLICY_ID, population,
-          value, startMs);
-      watcher.start();
-      SimulatedProduct product = new SimulatedProduct(serving, population, settings, client,
-          CausalLoopTopics.defaults().name(CausalLoopTopics.Logical.RATINGS));
-      product.start();
-      out.println("causal-loop: running for " + settings.duration().toSeconds() + " s"
-          + (shiftAtMs == null ? "" : "; readers' preferences shift at t=" + settings.shiftAfter().toSeconds() + " s")
-          + " (Ctrl-C stops early and still writes the report)");
-
-      Thread stopper = Thread.currentThread();
-      Thread hook = new Thread(stopper::interrupt, "causal-loop-ctrl-c");
-      Runtime.getRuntime().addShutdownHook(hook);
-      boolean tty = System.console() != null;
-      long endMs = startMs + settings.duration().toMillis();
-      try {
-        while (System.currentTimeMillis() < endMs) {
-          TimeUnit.MILLISECONDS.sleep(Math.min(refresh.toMillis(), Math.max(1, endMs - System.currentTimeMillis())));
-          String frame = status(startMs, population, product, streams.metrics(), watcher).render();
-          out.print(tty ? "\033[H\033[2J" + frame : frame + "\n");
-          out.flush();
-        }
-      } catch (InterruptedException e) {
-        out.println("causal-loop: interrupted, stopping...");
-      }
-
-      out.println("causal-loop: stopping the product; letting the last ratings resolve...");
-      product.close();
-      serving.close();
-      // Pipeline order: every generation served resolves (its window closes, on wall-clock time
-      // once the input is idle), every direct outcome lands in a batch, every batch is learned;
-      // only then does the trainer publish its last checkpoint.
-      CausalLoopMetrics m = streams.metrics();
-      long served = product.generated.get();
-      long windowMs = settings.ratingWindow().toMillis();
-      awaitUntil("every generation resolved", windowMs + 30_000, () ->
-          m.total(CausalLoopMetrics.DIRECT_OUTCOMES) + m.total(CausalLoopMetrics.DROPPED_UNRATED)
-              + m.total(CausalLoopMetrics.DEAD_LETTERS) >= served);
-      awaitUntil("every direct outcome batched", 30_000, () ->
-          m.total(CausalLoopMetrics.BATCH_RECORDS) >= m.total(CausalLoopMetrics.DIRECT_OUTCOMES));
-      awaitUntil("every batch learned", 120_000, () ->
-          trainer.metrics().batches() >= m.total(CausalLoopMetrics.BATCHES));
-      trainer.stop();
-      trainerThread.join(TimeUnit.MINUTES.toMillis(2));
-      TimeUnit.SECONDS.sleep(2); // the watcher measures the last checkpoint
-      watcher.close();
-      LoopStatus last = status(startMs, population, product, streams.metrics(), watcher);
-      streams.close();
-      try {
-        Runtime.getRuntime().removeShutdownHook(hook);
-      } catch (IllegalStateException shuttingDown) {
-        // Ctrl-C: the JVM is already on its way out
-      }
-      out.println(last.render());
-      LoopReport.write(work, settings, last, settings.shiftAfter() == null ? null : (double) settings.shiftAfter().toSeconds());
-      out.println("causal-loop: wrote " + work.resolve("summary.md") + " and " + work.resolve("value.html"));
-      return new Result(last, trainer.result(), client);
+    // The clock of the run (and of the preference shift) starts when everything is up.
+    long startMs = System.currentTimeMillis();
+    Long shiftAtMs = settings.shiftAfter() == null ? null : startMs + settings.shiftAfter().toMillis();
+    Simulation simulation = Simulation.defaults(settings.seed())
+        .withShiftAtMs(shiftAtMs == null ? Simulation.NO_SHIFT : shiftAtMs);
+    ReaderPopulation population = new ReaderPopulation(simulation);
+    ServingConfig servingConfig = ServingConfig.parse(servingSettings(settings, client));
+    PolicyClient serving = PolicyClient.start(servingConfig);
+    if (!serving.awaitReady(Duration.ofSeconds(120))) {
+      throw new IllegalStateException("serving client did not load the reference policy within 120 s");
     }
+    SamplingSpec spec = servingConfig.samplingSpec();
+    PolicyValue value = new PolicyValue(population, spec, settings.maxTokens(), settings.valueSamples(),
+        settings.seed() + 7);
+    String topicsCheckpoints = CausalLoopTopics.defaults().name(CausalLoopTopics.Logical.POLICY_CHECKPOINTS);
+    CheckpointWatcher watcher = new CheckpointWatcher(client, topicsCheckpoints, POLICY_ID, population,
+        value, startMs);
+    watcher.start();
+    SimulatedProduct product = new SimulatedProduct(serving, population, settings, client,
+        CausalLoopTopics.defaults().name(CausalLoopTopics.Logical.RATINGS));
+    product.start();
+    out.println("causal-loop: running for " + settings.duration().toSeconds() + " s"
+        + (shiftAtMs == null ? "" : "; readers' preferences shift at t=" + settings.shiftAfter().toSeconds() + " s")
+        + " (Ctrl-C stops early and still writes the report)");
+
+    Thread stopper = Thread.currentThread();
+    Thread hook = new Thread(stopper::interrupt, "causal-loop-ctrl-c");
+    Runtime.getRuntime().addShutdownHook(hook);
+    boolean tty = System.console() != null;
+    long endMs = startMs + settings.duration().toMillis();
+    try {
+      while (System.currentTimeMillis() < endMs) {
+        TimeUnit.MILLISECONDS.sleep(Math.min(refresh.toMillis(), Math.max(1, endMs - System.currentTimeMillis())));
+        String frame = status(startMs, population, product, streams.metrics(), watcher).render();
+        out.print(tty ? "\033[H\033[2J" + frame : frame + "\n");
+        out.flush();
+      }
+    } catch (InterruptedException e) {
+      out.println("causal-loop: interrupted, stopping...");
+    }
+
+    out.println("causal-loop: stopping the product; letting the last ratings resolve...");
+    product.close();
+    serving.close();
+    // Pipeline order: every generation served resolves (its window closes, on wall-clock time
+    // once the input is idle), every direct outcome lands in a batch, every batch is learned;
+    // only then does the trainer publish its last checkpoint.
+    CausalLoopMetrics m = streams.metrics();
+    long served = product.generated.get();
+    long windowMs = settings.ratingWindow().toMillis();
+    awaitUntil("every generation resolved", windowMs + 30_000, () ->
+        m.total(CausalLoopMetrics.DIRECT_OUTCOMES) + m.total(CausalLoopMetrics.DROPPED_UNRATED)
+            + m.total(CausalLoopMetrics.DEAD_LETTERS) >= served);
+    awaitUntil("every direct outcome batched", 30_000, () ->
+        m.total(CausalLoopMetrics.BATCH_RECORDS) >= m.total(CausalLoopMetrics.DIRECT_OUTCOMES));
+    awaitUntil("every batch learned", 120_000, () ->
+        trainer.metrics().batches() >= m.total(CausalLoopMetrics.BATCHES));
+    trainer.stop();
+    trainerThread.join(TimeUnit.MINUTES.toMillis(2));
+    TimeUnit.SECONDS.sleep(2); // the watcher measures the last checkpoint
+    watcher.close();
+    LoopStatus last = status(startMs, population, product, streams.metrics(), watcher);
+    streams.close();
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException shuttingDown) {
+      // Ctrl-C: the JVM is already on its way out
+    }
+    out.println(last.render());
+    LoopReport.write(work, settings, last, settings.shiftAfter() == null ? null : (double) settings.shiftAfter().toSeconds());
+    out.println("causal-loop: wrote " + work.resolve("summary.md") + " and " + work.resolve("value.html"));
+    return new Result(last, trainer.result(), client);
   }
 
   private static void awaitUntil(String what, long timeoutMs, java.util.function.BooleanSupplier done)

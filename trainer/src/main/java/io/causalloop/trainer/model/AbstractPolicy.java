@@ -6,6 +6,9 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.util.Pair;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -20,6 +23,16 @@ import java.util.SplittableRandom;
  * (implementations with a KV cache override {@link #sample}).
  */
 public abstract class AbstractPolicy implements PolicyModel {
+
+    /** The trainable parameters of {@code block}, in the block's fixed order. */
+    protected static List<Parameter> parametersOf(Block block) {
+        List<Parameter> ps = new ArrayList<>();
+        for (Pair<String, Parameter> p : block.getParameters()) {
+            ps.add(p.getValue());
+        }
+        return List.copyOf(ps);
+    }
+
 
     /** Additive mask value for disallowed positions and tokens: finite, so 0 * mask is 0. */
     static final float NEG = -1e9f;

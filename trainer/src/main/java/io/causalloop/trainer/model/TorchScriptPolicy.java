@@ -12,7 +12,6 @@ import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.SymbolBlock;
 import ai.djl.training.ParameterStore;
-import ai.djl.util.Pair;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -20,7 +19,6 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -58,11 +56,7 @@ public final class TorchScriptPolicy extends AbstractPolicy {
         this.vocabSize = vocabSize;
         this.maxLen = maxLen;
         this.store = new ParameterStore(manager, false);
-        List<Parameter> ps = new ArrayList<>();
-        for (Pair<String, Parameter> p : block.getParameters()) {
-            ps.add(p.getValue());
-        }
-        this.parameters = List.copyOf(ps);
+        this.parameters = parametersOf(block);
     }
 
     /**

@@ -59,11 +59,7 @@ public final class TransformerPolicy extends AbstractPolicy {
         this.block = block;
         this.dataType = dataType;
         this.store = new ParameterStore(manager, false);
-        List<Parameter> ps = new ArrayList<>();
-        for (Pair<String, Parameter> p : block.getParameters()) {
-            ps.add(p.getValue());
-        }
-        this.parameters = List.copyOf(ps);
+        this.parameters = parametersOf(block);
     }
 
     /** A freshly initialized float32 policy (weights N(0, 0.02), LayerNorm 1/0, biases 0). */

