@@ -13,7 +13,9 @@ import io.causalloop.schemas.OutcomeModelDelta;
 import io.causalloop.schemas.OutcomeModelSnapshot;
 import io.causalloop.schemas.RatingEvent;
 import io.causalloop.schemas.TrainingBatch;
+import io.causalloop.serde.AvroSerdeConfig;
 import io.causalloop.streams.batch.BatchProcessor;
+import io.causalloop.streams.batch.BufferKey;
 import io.causalloop.streams.join.EventTimeExtractor;
 import io.causalloop.streams.join.JoinProcessor;
 import io.causalloop.streams.join.JoinSettings;
@@ -23,13 +25,16 @@ import io.causalloop.streams.model.GlobalSnapshotProcessor;
 import io.causalloop.streams.model.MergerProcessor;
 import io.causalloop.streams.model.ModelSettings;
 import io.causalloop.streams.model.ModelsProcessor;
+import io.causalloop.streams.serde.CustomCoderSerializer;
+import io.causalloop.streams.state.WriteBehindStoreBuilder;
 import io.causalloop.streams.validate.ValidationProcessor;
 import io.causalloop.topics.Topic;
 import java.util.Map;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.AutoOffsetReset;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
@@ -76,6 +81,9 @@ public final class CausalLoopTopology {
     /** The open training batch, keyed by (partition, offset) of direct-outcomes. */
     public static final String BATCH_STORE = "batch-buffer-store";
 
+    /** Keys a write-behind store holds before writing them out ahead of the commit. */
+    static final int WRITE_BEHIND_MAX_KEYS = 20_000;
+
     private CausalLoopTopology() {
     }
 
@@ -115,14 +123,17 @@ public final class CausalLoopTopology {
         t.addProcessor(VALIDATE_RATINGS, ValidationProcessor::new, SOURCE_RATINGS);
         t.addProcessor(JOIN, () -> new JoinProcessor(JOIN_STORE, MODELS, SINK_LATE_RATINGS, join, metrics),
                 VALIDATE_GENERATIONS, VALIDATE_RATINGS);
-        t.addStateStore(Stores.keyValueStoreBuilder(kv(config, JOIN_STORE), Serdes.String(), new PendingEntrySerde())
-                .withCachingEnabled(), JOIN);
+        // the write-behind layer takes the record cache's place: entries live as objects until a commit
+        t.addStateStore(new WriteBehindStoreBuilder<>(Stores.keyValueStoreBuilder(kv(config, JOIN_STORE),
+                Serdes.String(), new PendingEntrySerde()).withCachingDisabled(), WRITE_BEHIND_MAX_KEYS, false), JOIN);
         t.addProcessor(MODELS, () -> new ModelsProcessor(MODEL_TASK_STORE, GLOBAL_MODELS_STORE,
                 SINK_DIRECT_OUTCOMES, SINK_MODEL_DELTAS, modelSettings, metrics), JOIN);
         t.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(MODEL_TASK_STORE),
                 Serdes.String(), Serdes.ByteArray()), MODELS);
+        // the app's outputs are written with the compiled schema unless the registry serdes use the latest
+        boolean direct = !new AvroSerdeConfig(serde, false).useLatestVersion();
         t.addSink(SINK_DIRECT_OUTCOMES, directOutcomes.name(), directOutcomes.keySerde().serializer(),
-                directOutcomes.valueSerde().serializer(), MODELS);
+                new CustomCoderSerializer<>(directOutcomes.valueSerde().serializer(), direct), MODELS);
         t.addSink(SINK_MODEL_DELTAS, deltas.name(), deltas.keySerde().serializer(),
                 deltas.valueSerde().serializer(), MODELS);
         t.addSink(SINK_LATE_RATINGS, lateRatings.name(), lateRatings.keySerde().serializer(),
@@ -147,13 +158,20 @@ public final class CausalLoopTopology {
         Deserializer<DirectOutcome> outcomeDeserializer = directOutcomes.valueSerde().deserializer();
         t.addSource(SOURCE_DIRECT_OUTCOMES, directOutcomes.keySerde().deserializer(),
                 new ByteArrayDeserializer(), directOutcomes.name());
-        t.addProcessor(BATCHER, () -> new BatchProcessor(BATCH_STORE, directOutcomes.name(),
-                config.batchMaxRecords(), config.batchMaxMs(), outcomeDeserializer, metrics), SOURCE_DIRECT_OUTCOMES);
-        StoreBuilder<KeyValueStore<Bytes, byte[]>> buffer = Stores.keyValueStoreBuilder(kv(config, BATCH_STORE),
-                Serdes.Bytes(), Serdes.ByteArray()).withCachingEnabled();
+        // the batcher writes the batches' bytes itself (around the records' bytes when it can)
+        Serializer<DirectOutcome> outcomeSerializer = direct ? directOutcomes.valueSerde().serializer() : null;
+        Serializer<TrainingBatch> batchSerializer = new CustomCoderSerializer<>(batches.valueSerde().serializer(), direct);
+        t.addProcessor(BATCHER, () -> new BatchProcessor(BATCH_STORE, directOutcomes.name(), batches.name(),
+                config.batchMaxRecords(), config.batchMaxMs(), outcomeDeserializer, outcomeSerializer, batchSerializer,
+                metrics), SOURCE_DIRECT_OUTCOMES);
+        // keyed by source offset, so each key is written once: a record batched before the next
+        // commit costs the store and its changelog nothing
+        StoreBuilder<KeyValueStore<BufferKey, byte[]>> buffer = new WriteBehindStoreBuilder<>(
+                Stores.keyValueStoreBuilder(kv(config, BATCH_STORE), BufferKey.serde(), Serdes.ByteArray())
+                        .withCachingDisabled(), WRITE_BEHIND_MAX_KEYS, true);
         t.addStateStore(buffer, BATCHER);
         t.addSink(SINK_TRAINING_BATCHES, batches.name(), batches.keySerde().serializer(),
-                batches.valueSerde().serializer(), BATCHER);
+                new ByteArraySerializer(), BATCHER);
         return t;
     }
 

@@ -11,6 +11,7 @@ import io.causalloop.schemas.LateReason;
 import io.causalloop.schemas.PropensitySource;
 import io.causalloop.schemas.Resolution;
 import io.causalloop.streams.metrics.CausalLoopMetrics;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,6 +51,22 @@ class JoinTopologyTest {
             assertEquals("mean", d.getAggregation());
             assertTrue(d.getRatingPropensity() > 0 && d.getRatingPropensity() <= 1);
             assertEquals(1L, h.metrics.count(CausalLoopMetrics.DIRECT_OUTCOMES, "resolution", "RATED"));
+        }
+    }
+
+    @Test
+    void shouldCloseWindowsInDeadlineThenKeyOrderWhateverTheArrivalOrder() {
+        // in order, tied, and out of order: the outcomes come out by (deadline, generation id)
+        try (TopologyHarness h = new TopologyHarness(Map.of())) {
+            h.pipe(gen("g2", 100, "text", -1.0));
+            h.pipe(gen("g5", 100, "text", -1.0));
+            h.pipe(gen("g3", 100, "text", -1.0));
+            h.pipe(gen("g1", 50, "text", -1.0));
+            h.pipe(gen("g6", 300, "text", -1.0));
+            h.pipe(gen("g4", 200, "text", -1.0));
+            h.pipe(gen("g7", 300, "text", -1.0));
+            h.tick(5000);
+            assertEquals(List.of("g1", "g2", "g3", "g5", "g4", "g6", "g7"), new ArrayList<>(outcomes(h).keySet()));
         }
     }
 

@@ -132,6 +132,30 @@ class ModelsAndBatchesTopologyTest {
     }
 
     @Test
+    void shouldHoldEveryDirectOutcomeInOrderInBatchesBuiltFromTheRecordsBytes() {
+        // the first batch is serialized the plain way and checked against the bytes built from the
+        // records' bytes; the following ones are built so
+        try (TopologyHarness h = new TopologyHarness(Map.of(CausalLoopStreamsConfig.JOIN_EMIT, "on-first-rating",
+                CausalLoopStreamsConfig.BATCH_MAX_RECORDS, 3))) {
+            for (int k = 0; k < 12; k++) {
+                h.pipe(gen("g" + k, k, "text " + k, k % 2 == 0 ? -1.0 : null));
+                h.pipe(rating("g" + k, "r" + k, k, k));
+            }
+            List<DirectOutcome> outcomes = h.directOutcomes.readValuesToList();
+            List<TrainingBatch> batches = h.batches.readValuesToList();
+            assertEquals(12, outcomes.size());
+            assertEquals(4, batches.size());
+            for (int b = 0; b < 4; b++) {
+                TrainingBatch batch = batches.get(b);
+                assertEquals(outcomes.subList(3 * b, 3 * b + 3), batch.getRecords());
+                assertEquals(3 * b + 3 * b + 1 + 3 * b + 2, batch.getSumOutcome(), 1e-12);
+                assertEquals(3, batch.getRatedCount());
+                assertEquals("direct-outcomes-0-" + 3 * b + "-" + (3 * b + 2), batch.getBatchId());
+            }
+        }
+    }
+
+    @Test
     void shouldCutPartialBatchWhenItIsOlderThanT() {
         try (TopologyHarness h = new TopologyHarness(Map.of(CausalLoopStreamsConfig.JOIN_EMIT, "on-first-rating",
                 CausalLoopStreamsConfig.BATCH_MAX_RECORDS, 100, CausalLoopStreamsConfig.BATCH_MAX_MS, 1000L))) {

@@ -161,6 +161,12 @@ class StreamsAppIntegrationTest {
         m.put(CausalLoopStreamsConfig.JOIN_WINDOW_MS, WINDOW_MS);
         m.put(CausalLoopStreamsConfig.JOIN_GRACE_MS, GRACE_MS);
         m.put(CausalLoopStreamsConfig.JOIN_ORPHAN_WAIT_MS, 1000L);
+        // Pure event time: the script's event times run up to 40 s ahead of the wall clock and
+        // close every window with a far-future generation, so the wall-clock idle close (default
+        // 10 s without input) would only add timing: a slow restart on a loaded machine let it close
+        // the open windows of phase 2 and turned their tail ratings LATE. JoinIdleCloseTopologyTest
+        // covers the idle close.
+        m.put(CausalLoopStreamsConfig.JOIN_IDLE_CLOSE_MS, -1L);
         m.put(CausalLoopStreamsConfig.JOIN_CLOSED_RETENTION_MS, 600_000L);
         m.put(CausalLoopStreamsConfig.JOIN_UNRATED_POLICY, "unrated");
         m.put(CausalLoopStreamsConfig.BATCH_MAX_RECORDS, 150);

@@ -56,7 +56,6 @@ public final class JoinProcessor implements Processor<String, Object, String, Ob
     private final String lateChild;
     private final JoinSettings settings;
     private final CausalLoopMetrics metrics;
-    private final AvroBinary<GenerationEvent> generations = AvroBinary.of(GenerationEvent.class);
     private final PriorityQueue<Deadline> deadlines = new PriorityQueue<>((a, b) -> a.timeMs() != b.timeMs()
             ? Long.compare(a.timeMs(), b.timeMs()) : a.key().compareTo(b.key()));
     /**
@@ -65,6 +64,12 @@ public final class JoinProcessor implements Processor<String, Object, String, Ob
      * deadline out of order (only while rebuilding) goes to the heap.
      */
     private final ArrayDeque<Deadline> markerDeadlines = new ArrayDeque<>();
+    /**
+     * Other deadlines that arrive in the heap's order (generations in event-time order, the usual
+     * case): a FIFO too; one out of order goes to the heap, and the earlier of the two heads by the
+     * heap's order is acted on first, so the order is the heap's exactly.
+     */
+    private final ArrayDeque<Deadline> orderedDeadlines = new ArrayDeque<>();
     /** The live deadline of each key in the store; queue entries that are not it are stale and skipped. */
     private final Map<String, Deadline> live = new HashMap<>();
 
@@ -167,9 +172,8 @@ public final class JoinProcessor implements Processor<String, Object, String, Ob
                 }
             }
         }
-        byte[] bytes = generations.encode(g);
         PendingEntry open = PendingEntry.open(windowEnd + settings.graceMs(), windowEnd,
-                meta.partition(), meta.offset(), bytes, joined);
+                meta.partition(), meta.offset(), g, joined);
         if (settings.emitMode() == EmitMode.ON_FIRST_RATING && !joined.isEmpty()) {
             resolve(id, open, g);
         } else {
@@ -213,7 +217,7 @@ public final class JoinProcessor implements Processor<String, Object, String, Ob
                 }
                 PendingEntry more = e.withRating(held, e.deadlineMs());
                 if (settings.emitMode() == EmitMode.ON_FIRST_RATING) {
-                    resolve(id, more, generations.decode(more.generation()));
+                    resolve(id, more, more.generation());
                 } else {
                     store.put(id, more);
                 }
@@ -241,7 +245,7 @@ public final class JoinProcessor implements Processor<String, Object, String, Ob
             if (d.closedMarker()) {
                 // a closed marker's only deadline is its expiry: no need to read it back
                 live.remove(d.key());
-                store.delete(d.key());
+                store.put(d.key(), null);
                 continue;
             }
             PendingEntry e = store.get(d.key());
@@ -251,7 +255,7 @@ public final class JoinProcessor implements Processor<String, Object, String, Ob
             }
             switch (e.state()) {
                 case OPEN:
-                    resolve(d.key(), e, generations.decode(e.generation()));
+                    resolve(d.key(), e, e.generation());
                     break;
                 case WAITING:
                     for (PendingEntry.HeldRating h : e.ratings()) {
@@ -259,11 +263,11 @@ public final class JoinProcessor implements Processor<String, Object, String, Ob
                                 + settings.orphanWaitMs() + " ms of the rating", null);
                     }
                     live.remove(d.key());
-                    store.delete(d.key());
+                    store.put(d.key(), null);
                     break;
                 case CLOSED:
                     live.remove(d.key());
-                    store.delete(d.key());
+                    store.put(d.key(), null);
                     break;
                 default:
                     throw new IllegalStateException("unknown state " + e.state());
@@ -323,7 +327,7 @@ public final class JoinProcessor implements Processor<String, Object, String, Ob
             schedule(id, marker);
         } else {
             live.remove(id);
-            store.delete(id);
+            store.put(id, null);
         }
         if (!emit) {
             metrics.increment(CausalLoopMetrics.DROPPED_UNRATED);
@@ -331,15 +335,18 @@ public final class JoinProcessor implements Processor<String, Object, String, Ob
         context.forward(new Record<>(id, joined, now), modelsChild);
     }
 
-    /** Removes and returns the earliest deadline at or before {@code now} of the heap and the FIFO. */
+    /** Removes and returns the earliest deadline at or before {@code now} of the heap and the two FIFOs. */
     private Deadline nextDue(long now) {
         Deadline h = deadlines.peek();
+        Deadline o = orderedDeadlines.peekFirst();
+        boolean fromHeap = o == null || (h != null && deadlines.comparator().compare(h, o) < 0);
+        Deadline first = fromHeap ? h : o;
         Deadline m = markerDeadlines.peekFirst();
-        if (m != null && m.timeMs() <= now && (h == null || m.timeMs() <= h.timeMs())) {
+        if (m != null && m.timeMs() <= now && (first == null || m.timeMs() <= first.timeMs())) {
             return markerDeadlines.pollFirst();
         }
-        if (h != null && h.timeMs() <= now) {
-            return deadlines.poll();
+        if (first != null && first.timeMs() <= now) {
+            return fromHeap ? deadlines.poll() : orderedDeadlines.pollFirst();
         }
         return null;
     }
@@ -355,8 +362,12 @@ public final class JoinProcessor implements Processor<String, Object, String, Ob
     private void schedule(Deadline d) {
         live.put(d.key(), d);
         Deadline last = markerDeadlines.peekLast();
+        Deadline lastOrdered = orderedDeadlines.peekLast();
         if (d.closedMarker() && (last == null || last.timeMs() <= d.timeMs())) {
             markerDeadlines.addLast(d);
+        } else if (!d.closedMarker()
+                && (lastOrdered == null || deadlines.comparator().compare(lastOrdered, d) < 0)) {
+            orderedDeadlines.addLast(d);
         } else {
             deadlines.add(d);
         }

@@ -1,5 +1,6 @@
 package io.causalloop.streams.join;
 
+import io.causalloop.schemas.GenerationEvent;
 import io.causalloop.schemas.RatingEvent;
 import java.util.ArrayList;
 import java.util.List;
@@ -9,8 +10,9 @@ import java.util.Objects;
  * The join's state for one generation id: an open generation with its ratings so far, ratings
  * waiting for their generation, or the small marker of a closed generation.
  *
- * <p>Surprise: the generation is kept as opaque Avro bytes and decoded only when its outcome is
- * emitted, so the ratings path never pays for decoding it.
+ * <p>Surprise: the generation is held as the record read from the topic; it is encoded (plain Avro)
+ * only when the entry is written to the store, which the write-behind store does only for entries
+ * still open at a commit, so a generation joined within one commit interval is never re-encoded.
  *
  * @param state what the entry is
  * @param deadlineMs stream time at which the entry must be acted on: window close (OPEN), orphan
@@ -19,7 +21,7 @@ import java.util.Objects;
  *     unused (WAITING)
  * @param generationPartition partition of the generation record (OPEN)
  * @param generationOffset offset of the generation record (OPEN)
- * @param generation Avro binary of the GenerationEvent (OPEN), else empty
+ * @param generation the generation (OPEN), else null
  * @param ratings distinct ratings held, arrival order (OPEN, WAITING)
  * @param closedRatingIds ids of the ratings that were joined (CLOSED), for duplicate detection
  */
@@ -29,7 +31,7 @@ public record PendingEntry(
         long windowEndMs,
         int generationPartition,
         long generationOffset,
-        byte[] generation,
+        GenerationEvent generation,
         List<HeldRating> ratings,
         List<String> closedRatingIds) {
 
@@ -54,17 +56,16 @@ public record PendingEntry(
     /** Validates and copies. */
     public PendingEntry {
         Objects.requireNonNull(state, "state");
-        generation = generation == null ? new byte[0] : generation;
         ratings = List.copyOf(ratings);
         closedRatingIds = List.copyOf(closedRatingIds);
-        if (state == State.OPEN && generation.length == 0) {
+        if (state == State.OPEN && generation == null) {
             throw new IllegalArgumentException("an OPEN entry needs its generation");
         }
     }
 
     /** An open generation with the given ratings. */
     public static PendingEntry open(long deadlineMs, long windowEndMs, int partition, long offset,
-                                    byte[] generation, List<HeldRating> ratings) {
+                                    GenerationEvent generation, List<HeldRating> ratings) {
         return new PendingEntry(State.OPEN, deadlineMs, windowEndMs, partition, offset, generation,
                 ratings, List.of());
     }

@@ -1,5 +1,6 @@
 package io.causalloop.streams.join;
 
+import io.causalloop.schemas.GenerationEvent;
 import io.causalloop.schemas.RatingEvent;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -24,6 +25,8 @@ public final class PendingEntrySerde implements Serde<PendingEntry> {
     public static final byte VERSION = 1;
 
     private static final AvroBinary<RatingEvent> RATINGS = AvroBinary.of(RatingEvent.class);
+    private static final AvroBinary<GenerationEvent> GENERATIONS = AvroBinary.of(GenerationEvent.class);
+    private static final byte[] NONE = new byte[0];
 
     @Override
     public Serializer<PendingEntry> serializer() {
@@ -36,7 +39,8 @@ public final class PendingEntrySerde implements Serde<PendingEntry> {
     }
 
     static byte[] write(PendingEntry e) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + e.generation().length + 96 * e.ratings().size());
+        byte[] generation = e.generation() == null ? NONE : GENERATIONS.encode(e.generation());
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + generation.length + 96 * e.ratings().size());
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             out.writeByte(VERSION);
             out.writeByte(e.state().ordinal());
@@ -44,8 +48,8 @@ public final class PendingEntrySerde implements Serde<PendingEntry> {
             out.writeLong(e.windowEndMs());
             out.writeInt(e.generationPartition());
             out.writeLong(e.generationOffset());
-            out.writeInt(e.generation().length);
-            out.write(e.generation());
+            out.writeInt(generation.length);
+            out.write(generation);
             out.writeInt(e.ratings().size());
             for (PendingEntry.HeldRating h : e.ratings()) {
                 out.writeInt(h.partition());
@@ -93,7 +97,8 @@ public final class PendingEntrySerde implements Serde<PendingEntry> {
             for (int i = 0; i < m; i++) {
                 ids.add(in.readUTF());
             }
-            return new PendingEntry(state, deadline, windowEnd, partition, offset, generation, ratings, ids);
+            return new PendingEntry(state, deadline, windowEnd, partition, offset,
+                    generation.length == 0 ? null : GENERATIONS.decode(generation), ratings, ids);
         } catch (IOException ex) {
             throw new UncheckedIOException(ex);
         }

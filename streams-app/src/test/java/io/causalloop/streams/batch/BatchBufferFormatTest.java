@@ -37,8 +37,8 @@ class BatchBufferFormatTest {
     void shouldReadBothTheBytesAsReadAndTheOldPlainAvroEntries() {
         SpecificAvroSerde<DirectOutcome> serde = new SpecificAvroSerde<>(DirectOutcome.class);
         serde.configure(Map.of("schema.registry.url", "mock://" + UUID.randomUUID()), false);
-        BatchProcessor p = new BatchProcessor("store", "direct-outcomes", 10, 1000, serde.deserializer(),
-                new CausalLoopMetrics());
+        BatchProcessor p = new BatchProcessor("store", "direct-outcomes", "training-batches", 10, 1000,
+                serde.deserializer(), null, null, new CausalLoopMetrics());
         DirectOutcome d = outcome();
 
         byte[] asRead = serde.serializer().serialize("direct-outcomes", d);
