@@ -23,7 +23,8 @@ import java.util.SplittableRandom;
  * Throughput of the default policy (V 512, d 128, 4 layers, 4 heads, maxLen 64) on the CPU:
  * training tokens/s and steps/s for B = 32, T = 64 (forward, exact masked log-probability loss,
  * backward, Adam) at 1 and 2 threads, and sampling sequences/s for 32 x 48 tokens with the KV
- * cache. The reference figure is 15,000 training tokens/s at 2 threads (shared/djl-notes.md).
+ * cache (steady state: 5 calls of warm-up, then 10 timed). The reference figure is 15,000
+ * training tokens/s at 2 threads (shared/djl-notes.md).
  *
  * <p>Run with the glibc settings of the launch scripts, for example
  * {@code MALLOC_MMAP_THRESHOLD_=33554432 MALLOC_TRIM_THRESHOLD_=4000000000
@@ -94,8 +95,12 @@ public final class ModelBenchmark {
                 System.out.printf("train threads=%d params=%d B=%d T=%d: %.0f tokens/s, %.2f steps/s, ratio %.2f vs %.0f%n",
                         n, p.parameterCount(), b, t, tokensPerS, steps / sec, tokensPerS / REFERENCE_TOKENS_PER_S,
                         REFERENCE_TOKENS_PER_S);
-                p.sample(contexts, spec, 48, 0);
-                int runs = 5;
+                // the sampler's Java side (top-k/top-p per token) needs a few calls to be compiled;
+                // until then the JIT threads compete with PyTorch's for the cores
+                for (int w = 0; w < 5; w++) {
+                    p.sample(contexts, spec, 48, 100 + w);
+                }
+                int runs = 10;
                 long generated = 0;
                 t0 = System.nanoTime();
                 for (int r = 0; r < runs; r++) {

@@ -118,7 +118,7 @@ public abstract class AbstractPolicy implements PolicyModel {
                 flat[i * len + j] = padded[i][j];
             }
         }
-        return manager.create(flat, new Shape(padded.length, len));
+        return OwnedArrays.of(manager, flat, new Shape(padded.length, len));
     }
 
     /** (V,) additive mask with NEG at PAD and BOS. */
@@ -126,7 +126,7 @@ public abstract class AbstractPolicy implements PolicyModel {
         float[] m = new float[vocabSize()];
         m[WordTokenizer.PAD] = NEG;
         m[WordTokenizer.BOS] = NEG;
-        return manager.create(m).toType(dataType(), false);
+        return OwnedArrays.of(manager, m, new Shape(m.length), dataType());
     }
 
     static float[] asFloats(NDArray a) {
@@ -143,32 +143,33 @@ public abstract class AbstractPolicy implements PolicyModel {
         int len = p.length();
         int v = vocabSize();
         NDArray logits = logits(manager, p.inputs(), training);
-        NDArray z = spec.temperature() == 1.0 ? logits : logits.div(spec.temperature());
+        NDArray z = spec.temperature() == 1.0 ? logits : OwnedArrays.div(logits, spec.temperature());
         z = z.add(forbidMask(manager));
         if (spec.truncates()) {
             float[] raw = asFloats(logits.stopGradient());
             float[] add = new float[b * len * v];
             boolean[] keep = new boolean[v];
+            SamplingMath.Workspace ws = new SamplingMath.Workspace(v);
             for (int r = 0; r < b * len; r++) {
                 if (p.mask()[r] == 0f) {
                     continue;
                 }
-                SamplingMath.keepSet(raw, r * v, v, spec, keep);
+                SamplingMath.keepSet(raw, r * v, v, spec, keep, ws);
                 for (int i = 0; i < v; i++) {
                     if (!keep[i]) {
                         add[r * v + i] = NEG;
                     }
                 }
             }
-            z = z.add(manager.create(add, new Shape(b, len, v)).toType(dataType(), false));
+            z = z.add(OwnedArrays.of(manager, add, new Shape(b, len, v), dataType()));
         }
         NDArray lsm = z.logSoftmax(2);
-        NDArray tok = lsm.gather(manager.create(p.targets(), new Shape(b, len, 1)), 2).squeeze(2);
+        NDArray tok = lsm.gather(OwnedArrays.of(manager, p.targets(), new Shape(b, len, 1)), 2).squeeze(2);
         double eps = spec.explorationRate();
         if (eps > 0) {
-            tok = tok.exp().mul(1 - eps).add(eps / SamplingMath.samplableCount(v)).log();
+            tok = OwnedArrays.add(OwnedArrays.mul(tok.exp(), 1 - eps), eps / SamplingMath.samplableCount(v)).log();
         }
-        NDArray mask = manager.create(p.mask(), new Shape(b, len)).toType(dataType(), false);
+        NDArray mask = OwnedArrays.of(manager, p.mask(), new Shape(b, len), dataType());
         return tok.mul(mask).sum(new int[] {1});
     }
 
@@ -197,7 +198,7 @@ public abstract class AbstractPolicy implements PolicyModel {
             parts.add(logProb(manager, sub, g.getKey(), training));
         }
         NDArray all = NDArrays.concat(parts, 0);
-        return all.get(manager.create(position));
+        return all.get(OwnedArrays.of(manager, position, new Shape(position.length)));
     }
 
     @Override
@@ -218,7 +219,7 @@ public abstract class AbstractPolicy implements PolicyModel {
         NDArray lq = reference.logits(manager, p.inputs(), false).stopGradient().toType(dataType(), false)
                 .add(forbid).logSoftmax(2);
         NDArray kl = lp.exp().mul(lp.sub(lq)).sum(new int[] {2});
-        NDArray mask = manager.create(p.mask(), new Shape(batch.size(), p.length())).toType(dataType(), false);
+        NDArray mask = OwnedArrays.of(manager, p.mask(), new Shape(batch.size(), p.length()), dataType());
         return kl.mul(mask).sum(new int[] {1});
     }
 
@@ -256,6 +257,7 @@ public abstract class AbstractPolicy implements PolicyModel {
             texts.add(new ArrayList<>());
         }
         double[] lp = new double[1];
+        SamplingMath.Workspace ws = new SamplingMath.Workspace(v);
         while (true) {
             boolean any = false;
             for (boolean d : done) {
@@ -281,7 +283,7 @@ public abstract class AbstractPolicy implements PolicyModel {
                     continue;
                 }
                 int pos = prefix[i].length - 1;
-                int tok = SamplingMath.draw(logits, (i * len + pos) * v, v, spec, rng, lp);
+                int tok = SamplingMath.draw(logits, (i * len + pos) * v, v, spec, rng, lp, ws);
                 logp[i] += lp[0];
                 texts.get(i).add(tok);
                 prefix[i] = Arrays.copyOf(prefix[i], prefix[i].length + 1);

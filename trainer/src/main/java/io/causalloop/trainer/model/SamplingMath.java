@@ -37,10 +37,46 @@ public final class SamplingMath {
     }
 
     /**
+     * Scratch arrays of {@link #keepSet} and {@link #draw} for one vocabulary size, so that a
+     * sampler allocates nothing per token. Not thread safe: one per sampling call.
+     */
+    public static final class Workspace {
+        private final int v;
+        private final long[] order;
+        private final long[] heap;
+        private final double[] e;
+        private final double[] p;
+        private final boolean[] keep;
+
+        /** @param v the vocabulary size */
+        public Workspace(int v) {
+            this.v = v;
+            order = new long[v];
+            heap = new long[v];
+            e = new double[v];
+            p = new double[v];
+            keep = new boolean[v];
+        }
+
+        private Workspace check(int vocab) {
+            if (vocab > v) {
+                throw new IllegalArgumentException("workspace for " + v + " tokens used with " + vocab);
+            }
+            return this;
+        }
+    }
+
+    /**
      * Marks in {@code keep} (length v) the tokens that survive top-k and top-p for the row of
      * logits at {@code logits[off .. off + v)}. Without truncation every samplable token is kept.
      */
     public static void keepSet(float[] logits, int off, int v, SamplingSpec spec, boolean[] keep) {
+        keepSet(logits, off, v, spec, keep, new Workspace(v));
+    }
+
+    /** {@link #keepSet(float[], int, int, SamplingSpec, boolean[])} with reusable scratch space. */
+    public static void keepSet(float[] logits, int off, int v, SamplingSpec spec, boolean[] keep, Workspace ws) {
+        ws.check(v);
         Arrays.fill(keep, 0, v, false);
         if (!spec.truncates()) {
             for (int i = 0; i < v; i++) {
@@ -48,24 +84,28 @@ public final class SamplingMath {
             }
             return;
         }
+        // sort keys: descending by logit, then ascending by id; unique, since the id is part of them
+        long[] order = ws.order;
         int n = 0;
-        long[] order = new long[v];
         for (int i = 0; i < v; i++) {
             if (samplable(i)) {
                 int bits = Float.floatToIntBits(logits[off + i]);
                 int ascending = bits ^ ((bits >> 31) & 0x7fffffff);
-                // descending by logit, then ascending by id
                 order[n++] = ((long) ~ascending << 32) | i;
             }
         }
-        Arrays.sort(order, 0, n);
         int k = spec.topK() > 0 ? Math.min(spec.topK(), n) : n;
+        if (k < n) {
+            smallestFirst(order, n, k, ws.heap);
+        } else {
+            Arrays.sort(order, 0, n);
+        }
         int count = k;
         if (spec.topP() < 1.0) {
             double invT = 1.0 / spec.temperature();
             double max = logits[off + (int) order[0]] * invT;
             double total = 0;
-            double[] e = new double[k];
+            double[] e = ws.e;
             for (int j = 0; j < k; j++) {
                 e[j] = Math.exp(logits[off + (int) order[j]] * invT - max);
                 total += e[j];
@@ -85,10 +125,60 @@ public final class SamplingMath {
         }
     }
 
+    /**
+     * Leaves the k smallest of {@code keys[0 .. n)} in {@code keys[0 .. k)}, ascending: the same
+     * prefix a full sort gives, in O(n log k) with a max-heap of the best k seen so far.
+     */
+    private static void smallestFirst(long[] keys, int n, int k, long[] heap) {
+        for (int i = 0; i < k; i++) {
+            heap[i] = keys[i];
+            for (int c = i; c > 0; ) {
+                int parent = (c - 1) >> 1;
+                if (heap[parent] >= heap[c]) {
+                    break;
+                }
+                long tmp = heap[parent];
+                heap[parent] = heap[c];
+                heap[c] = tmp;
+                c = parent;
+            }
+        }
+        for (int i = k; i < n; i++) {
+            long key = keys[i];
+            if (key >= heap[0]) {
+                continue;
+            }
+            int c = 0;
+            while (true) {
+                int child = 2 * c + 1;
+                if (child >= k) {
+                    break;
+                }
+                if (child + 1 < k && heap[child + 1] > heap[child]) {
+                    child++;
+                }
+                if (heap[child] <= key) {
+                    break;
+                }
+                heap[c] = heap[child];
+                c = child;
+            }
+            heap[c] = key;
+        }
+        System.arraycopy(heap, 0, keys, 0, k);
+        Arrays.sort(keys, 0, k);
+    }
+
     /** The final probability of every token id for one row of raw logits, in double precision. */
     public static double[] probabilities(float[] logits, int off, int v, SamplingSpec spec) {
-        boolean[] keep = new boolean[v];
-        keepSet(logits, off, v, spec, keep);
+        Workspace ws = new Workspace(v);
+        return Arrays.copyOf(probabilities(logits, off, v, spec, ws), v);
+    }
+
+    /** {@link #probabilities(float[], int, int, SamplingSpec)} into {@code ws}'s array (valid until its next use). */
+    private static double[] probabilities(float[] logits, int off, int v, SamplingSpec spec, Workspace ws) {
+        boolean[] keep = ws.keep;
+        keepSet(logits, off, v, spec, keep, ws);
         double invT = 1.0 / spec.temperature();
         double max = Double.NEGATIVE_INFINITY;
         for (int i = 0; i < v; i++) {
@@ -97,11 +187,13 @@ public final class SamplingMath {
             }
         }
         double total = 0;
-        double[] p = new double[v];
+        double[] p = ws.p;
         for (int i = 0; i < v; i++) {
             if (keep[i]) {
                 p[i] = Math.exp(logits[off + i] * invT - max);
                 total += p[i];
+            } else {
+                p[i] = 0.0;
             }
         }
         double eps = spec.explorationRate();
@@ -118,7 +210,13 @@ public final class SamplingMath {
      */
     public static int draw(float[] logits, int off, int v, SamplingSpec spec, SplittableRandom rng,
                            double[] logProbOut) {
-        double[] p = probabilities(logits, off, v, spec);
+        return draw(logits, off, v, spec, rng, logProbOut, new Workspace(v));
+    }
+
+    /** {@link #draw(float[], int, int, SamplingSpec, SplittableRandom, double[])} with reusable scratch space. */
+    public static int draw(float[] logits, int off, int v, SamplingSpec spec, SplittableRandom rng,
+                           double[] logProbOut, Workspace ws) {
+        double[] p = probabilities(logits, off, v, spec, ws.check(v));
         double u = rng.nextDouble();
         double cum = 0;
         int last = -1;

@@ -17,6 +17,7 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.FloatBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -150,12 +151,13 @@ public final class TransformerPolicy extends AbstractPolicy {
         NDArray tokens = tokenArray(m, inputs);
         int t = (int) tokens.getShape().get(1);
         NDArray positions = m.arange(0, t, 1, DataType.INT64).reshape(1, t);
-        return block.forward(store, tokens, positions, block.causalMask(m, t, dataType), null, training);
+        return block.forward(store, tokens, positions, block.causalMask(m, t, dataType), training);
     }
 
     /**
      * KV-cache sampling: one prefill over the left-padded contexts (pads masked as keys,
      * positions counted from each row's BOS), then one single-token step per generated token.
+     * The cache is preallocated for the longest text any row may get and written in place.
      */
     @Override
     public SampleBatch sample(List<int[]> contexts, SamplingSpec spec, int maxTokens, long seed) {
@@ -168,6 +170,7 @@ public final class TransformerPolicy extends AbstractPolicy {
         int[][] prompts = new int[b][];
         int[] budget = new int[b];
         int width = 0;
+        int maxBudget = 0;
         for (int i = 0; i < b; i++) {
             int[] c = window(contexts.get(i));
             for (int tok : c) {
@@ -180,18 +183,26 @@ public final class TransformerPolicy extends AbstractPolicy {
             System.arraycopy(c, 0, prompts[i], 1, c.length);
             budget[i] = textBudget(c.length, maxTokens);
             width = Math.max(width, prompts[i].length);
+            maxBudget = Math.max(maxBudget, budget[i]);
         }
+        // the last token drawn is never fed back: width + maxBudget - 1 slots hold every key
+        int capacity = width + Math.max(0, maxBudget - 1);
         int[] pad = new int[b];
         long[] tokens = new long[b * width];
         long[] positions = new long[b * width];
-        float[] keyPad = new float[b * width];
+        float[] prefillMask = new float[b * width * width];
         for (int i = 0; i < b; i++) {
             pad[i] = width - prompts[i].length;
             for (int j = 0; j < width; j++) {
                 int rel = j - pad[i];
                 tokens[i * width + j] = rel < 0 ? WordTokenizer.PAD : prompts[i][rel];
                 positions[i * width + j] = Math.max(0, rel);
-                keyPad[i * width + j] = rel < 0 ? NEG : 0f;
+            }
+            for (int q = 0; q < width; q++) {
+                for (int k = 0; k < width; k++) {
+                    // causal, and left padding never seen as a key
+                    prefillMask[(i * width + q) * width + k] = k > q || k < pad[i] ? NEG : 0f;
+                }
             }
         }
         List<List<Integer>> texts = new ArrayList<>();
@@ -202,20 +213,19 @@ public final class TransformerPolicy extends AbstractPolicy {
         double[] logp = new double[b];
         double[] lp = new double[1];
         int[] next = new int[b];
+        long[] stepTokens = new long[b];
+        long[] stepPositions = new long[b];
+        float[] stepMask = new float[b * capacity];
+        SamplingMath.Workspace ws = new SamplingMath.Workspace(v);
+        // Inference only, and every array below is read by the op it is passed to before its
+        // manager closes: plain create() is safe here (no autograd keeps them; see OwnedArrays).
         try (NDManager call = manager.newSubManager()) {
-            CausalTransformerBlock.KvCache cache = new CausalTransformerBlock.KvCache(config.layers(), call);
+            CausalTransformerBlock.KvCache cache = new CausalTransformerBlock.KvCache(config, b, capacity, call, dataType);
             float[] last;
             try (NDManager step = call.newSubManager()) {
-                float[] causal = new float[width * width];
-                for (int q = 0; q < width; q++) {
-                    for (int k = q + 1; k < width; k++) {
-                        causal[q * width + k] = NEG;
-                    }
-                }
-                NDArray mask = step.create(keyPad, new Shape(b, 1, 1, width))
-                        .add(step.create(causal, new Shape(1, 1, width, width))).toType(dataType, false);
-                NDArray out = block.forward(store, step.create(tokens, new Shape(b, width)),
-                        step.create(positions, new Shape(b, width)), mask, cache, false);
+                NDArray out = block.decode(store, step.create(tokens, new Shape(b, width)),
+                        step.create(positions, new Shape(b, width)),
+                        masks(step, prefillMask, new Shape(b, 1, width, width)), cache);
                 last = asFloats(out.get(":, -1, :"));
             }
             int generated = 0;
@@ -227,7 +237,7 @@ public final class TransformerPolicy extends AbstractPolicy {
                         next[i] = WordTokenizer.PAD;
                         continue;
                     }
-                    int tok = SamplingMath.draw(last, i * v, v, spec, rng, lp);
+                    int tok = SamplingMath.draw(last, i * v, v, spec, rng, lp, ws);
                     logp[i] += lp[0];
                     texts.get(i).add(tok);
                     next[i] = tok;
@@ -239,21 +249,18 @@ public final class TransformerPolicy extends AbstractPolicy {
                     break;
                 }
                 int keys = width + generated;
-                long[] stepTokens = new long[b];
-                long[] stepPositions = new long[b];
-                float[] stepMask = new float[b * keys];
                 for (int i = 0; i < b; i++) {
                     stepTokens[i] = next[i];
                     // finished rows keep decoding a PAD at a clamped position; nobody reads them
                     stepPositions[i] = Math.min(prompts[i].length + generated - 1, config.maxLen() - 1);
-                    for (int j = 0; j < pad[i]; j++) {
-                        stepMask[i * keys + j] = NEG;
+                    for (int j = 0; j < keys; j++) {
+                        stepMask[i * keys + j] = j < pad[i] ? NEG : 0f;
                     }
                 }
                 try (NDManager step = call.newSubManager()) {
-                    NDArray out = block.forward(store, step.create(stepTokens, new Shape(b, 1)),
+                    NDArray out = block.decode(store, step.create(stepTokens, new Shape(b, 1)),
                             step.create(stepPositions, new Shape(b, 1)),
-                            step.create(stepMask, new Shape(b, 1, 1, keys)).toType(dataType, false), cache, false);
+                            masks(step, stepMask, new Shape(b, 1, 1, keys)), cache);
                     last = asFloats(out);
                 }
             }
@@ -263,6 +270,12 @@ public final class TransformerPolicy extends AbstractPolicy {
             out.add(t.stream().mapToInt(Integer::intValue).toArray());
         }
         return new SampleBatch(out, logp);
+    }
+
+    /** The first shape.size() values of {@code mask} as an additive mask of the model's type. */
+    private NDArray masks(NDManager step, float[] mask, Shape shape) {
+        NDArray m = step.create(FloatBuffer.wrap(mask, 0, Math.toIntExact(shape.size())), shape, DataType.FLOAT32);
+        return dataType == DataType.FLOAT32 ? m : m.toType(dataType, false);
     }
 
     @Override

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import io.causalloop.trainer.model.OwnedArrays;
 import io.causalloop.trainer.model.PolicyModel;
 import io.causalloop.trainer.model.SamplingSpec;
 import io.causalloop.trainer.model.TokenSequence;
@@ -107,7 +108,7 @@ public final class Objective {
                         differentiable = true;
                         term1 = vNum / vDen;
                     } else {
-                        loss = num.div(s.n).neg();
+                        loss = OwnedArrays.div(num, s.n).neg();
                         differentiable = true;
                         term1 = vNum / s.n;
                     }
@@ -144,7 +145,7 @@ public final class Objective {
             }
             NDArray kl = policy.klToReference(manager, seqs, reference).mean();
             stats.put("kl", values(kl)[0]);
-            loss = loss.add(kl.mul(config.klCoefficient()));
+            loss = loss.add(OwnedArrays.mul(kl, config.klCoefficient()));
             differentiable = true;
         }
         stats.put("value", value);
@@ -271,7 +272,7 @@ public final class Objective {
         }
         NDArray lpf = policy.logProb(manager, seqs, specs, true);
         Weighted v = clippedRatio(manager, policy, lpf, logF0, "v.", stats);
-        NDArray term = v.clipped.mul(constant(manager, g, policy)).sum().div(samples.size());
+        NDArray term = OwnedArrays.div(v.clipped.mul(constant(manager, g, policy)).sum(), samples.size());
         return new Term2(term, dot(v.clippedValues, g) / samples.size());
     }
 
@@ -291,7 +292,7 @@ public final class Objective {
     }
 
     private static NDArray constant(NDManager manager, double[] v, PolicyModel policy) {
-        return manager.create(v).toType(policy.dataType(), false);
+        return OwnedArrays.of(manager, v, policy.dataType());
     }
 
     private static double[] values(NDArray a) {

@@ -3,6 +3,7 @@ package io.causalloop.trainer.objective;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import io.causalloop.trainer.model.OwnedArrays;
 import io.causalloop.trainer.model.PolicyModel;
 import io.causalloop.trainer.model.SamplingSpec;
 import io.causalloop.trainer.model.TokenSequence;
@@ -75,7 +76,7 @@ public final class Pretrainer {
             }
             long n = tokens;
             StepResult r = updater.step(m -> {
-                NDArray nll = policy.logProb(m, batch, SamplingSpec.PLAIN, true).sum().neg().div(n);
+                NDArray nll = OwnedArrays.div(policy.logProb(m, batch, SamplingSpec.PLAIN, true).sum().neg(), n);
                 return new ObjectiveResult(nll, Map.of("loss", nll.stopGradient().toType(DataType.FLOAT64, false).getDouble()));
             });
             losses.add(r.stats().get("loss"));
