@@ -95,6 +95,9 @@ public final class TrainerConfig extends AbstractConfig {
     public static final String PRETRAIN_LEARNING_RATE = "pretrain.learning.rate";
     public static final String PRETRAIN_HELD_OUT_FRACTION = "pretrain.held.out.fraction";
     public static final String PRETRAIN_CACHE_FILE = "pretrain.cache.file";
+    public static final String TORCHSCRIPT_FILE = "policy.torchscript.file";
+    public static final String TORCHSCRIPT_VOCABULARY = "policy.torchscript.vocabulary";
+    public static final String TORCHSCRIPT_MAX_LEN = "policy.torchscript.max.len";
 
     private static final ConfigDef CONFIG = new ConfigDef()
             .define(POLICY_ID, Type.STRING, "policy", policyIdValidator(), Importance.HIGH,
@@ -183,7 +186,17 @@ public final class TrainerConfig extends AbstractConfig {
                     "Share of the corpus held out for the reference policy's perplexity.")
             .define(PRETRAIN_CACHE_FILE, Type.STRING, "", Importance.LOW,
                     "Local file caching the pretrained reference policy's bytes and metrics (reused when its"
-                            + " settings match); empty for none.");
+                            + " settings match); empty for none.")
+            .define(TORCHSCRIPT_FILE, Type.STRING, "", Importance.MEDIUM,
+                    "A user's exported TorchScript causal LM (.pt) to publish as version 0 instead of pretraining"
+                            + " the built-in transformer: forward(tokens (B, T) int64) -> logits (B, T, V). Empty:"
+                            + " pretrain. Used as is (no pretraining); the model.* and pretrain.* keys do not apply.")
+            .define(TORCHSCRIPT_VOCABULARY, Type.STRING, "", Importance.MEDIUM,
+                    "Vocabulary of policy.torchscript.file, required with it: one piece per line in id order,"
+                            + " starting with <pad>, <bos>, <eos>, <unk> (ids 0-3); texts are split into lower-cased"
+                            + " words and punctuation as WordTokenizer does.")
+            .define(TORCHSCRIPT_MAX_LEN, Type.INT, 64, Range.atLeast(2), Importance.LOW,
+                    "Positions policy.torchscript.file accepts (BOS + context + text - 1).");
 
     private final Map<String, Object> passThrough;
     private final CausalLoopTopics topics;
@@ -209,6 +222,10 @@ public final class TrainerConfig extends AbstractConfig {
         this.topics = CausalLoopTopics.fromConfig(asStrings);
         if (getInt(MODEL_D_MODEL) % getInt(MODEL_HEADS) != 0) {
             throw new ConfigException(MODEL_HEADS, getInt(MODEL_HEADS), "must divide " + MODEL_D_MODEL);
+        }
+        if ((torchScriptFile() == null) != (torchScriptVocabulary() == null)) {
+            throw new ConfigException(TORCHSCRIPT_VOCABULARY, getString(TORCHSCRIPT_VOCABULARY),
+                    "is required with " + TORCHSCRIPT_FILE + " and only with it");
         }
     }
 
@@ -404,6 +421,23 @@ public final class TrainerConfig extends AbstractConfig {
     public Path pretrainCacheFile() {
         String f = getString(PRETRAIN_CACHE_FILE).trim();
         return f.isEmpty() ? null : Path.of(f);
+    }
+
+    /** The TorchScript model to start from, or null to pretrain the built-in transformer. */
+    public Path torchScriptFile() {
+        String f = getString(TORCHSCRIPT_FILE).trim();
+        return f.isEmpty() ? null : Path.of(f);
+    }
+
+    /** The vocabulary file of {@link #torchScriptFile()}, or null. */
+    public Path torchScriptVocabulary() {
+        String f = getString(TORCHSCRIPT_VOCABULARY).trim();
+        return f.isEmpty() ? null : Path.of(f);
+    }
+
+    /** Positions of {@link #torchScriptFile()}. */
+    public int torchScriptMaxLen() {
+        return getInt(TORCHSCRIPT_MAX_LEN);
     }
 
     /**

@@ -20,7 +20,8 @@ import io.causalloop.trainer.model.Devices;
 import io.causalloop.trainer.model.SampleBatch;
 import io.causalloop.trainer.model.SamplingSpec;
 import io.causalloop.trainer.model.TokenSequence;
-import io.causalloop.trainer.model.TransformerPolicy;
+import io.causalloop.trainer.model.Policies;
+import io.causalloop.trainer.model.PolicyModel;
 import io.causalloop.trainer.model.WordTokenizer;
 import io.causalloop.trainer.objective.F0Sample;
 import io.causalloop.trainer.objective.LoggedRecord;
@@ -85,9 +86,9 @@ public final class TrainingJob implements Runnable {
 
     // state of one run, on the job's thread
     private Device device;
-    private TransformerPolicy policy;
-    private TransformerPolicy f0;
-    private TransformerPolicy reference;
+    private PolicyModel policy;
+    private PolicyModel f0;
+    private PolicyModel reference;
     private PolicyUpdater updater;
     private Objective objective;
     private OffPolicyEstimators estimators;
@@ -182,7 +183,7 @@ public final class TrainingJob implements Runnable {
         objective = new Objective(oc);
         estimators = new OffPolicyEstimators(config.weightCap());
         if (oc.klCoefficient() > 0) {
-            reference = TransformerPolicy.fromBytes(log.reference().get().bytes(), device);
+            reference = Policies.fromBytes(log.reference().get().bytes(), device);
         }
         load(latest.bytes());
         log = null;
@@ -306,8 +307,8 @@ public final class TrainingJob implements Runnable {
     /** The policy, f0 and a fresh optimizer from a checkpoint's bytes. */
     private void load(byte[] bytes) {
         closeTrained();
-        policy = TransformerPolicy.fromBytes(bytes, device);
-        f0 = TransformerPolicy.fromBytes(bytes, device);
+        policy = Policies.fromBytes(bytes, device);
+        f0 = Policies.fromBytes(bytes, device);
         updater = new PolicyUpdater(policy, config.updaterConfig());
     }
 
@@ -572,7 +573,7 @@ public final class TrainingJob implements Runnable {
         m.put("batchesSinceParent", (double) sinceBatches.size());
         m.put("steps", (double) metrics.steps());
         CheckpointMetadata meta = new CheckpointMetadata(config.policyId(), version, lastVersion,
-                System.currentTimeMillis(), TransformerPolicy.FORMAT, modelMap(), objective.config().kind().id(), hp,
+                System.currentTimeMillis(), policy.format(), policy.description(), objective.config().kind().id(), hp,
                 config.seed(), repro, sinceBatches, ranges, est, m);
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
         nextOffsets.forEach((tp, o) -> offsets.put(tp, new OffsetAndMetadata(o)));
@@ -597,9 +598,4 @@ public final class TrainingJob implements Runnable {
         return pc;
     }
 
-    private Map<String, String> modelMap() {
-        Map<String, String> mm = new LinkedHashMap<>(policy.config().toMap());
-        mm.put("tokenizer", policy.tokenizer().id());
-        return mm;
-    }
 }

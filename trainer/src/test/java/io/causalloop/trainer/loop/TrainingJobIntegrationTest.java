@@ -27,11 +27,17 @@ import io.causalloop.schemas.ValueEstimate;
 import io.causalloop.serde.SpecificAvroSerde;
 import io.causalloop.simulator.Corpus;
 import io.causalloop.topics.TopicSpec;
+import io.causalloop.trainer.model.Policies;
+import io.causalloop.trainer.model.PolicyModel;
 import io.causalloop.trainer.model.SampleBatch;
+import io.causalloop.trainer.model.TorchScriptPolicy;
 import io.causalloop.trainer.model.SamplingSpec;
 import io.causalloop.trainer.model.TokenSequence;
 import io.causalloop.trainer.model.TransformerPolicy;
 import io.causalloop.trainer.model.WordTokenizer;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -45,6 +51,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The loop on the embedded broker with a tiny model: batches in, checkpoints out, loaded back
@@ -101,7 +108,7 @@ class TrainingJobIntegrationTest {
     /** {@code count} batches of 6 records drawn from v0 with the logging spec; outcomes 1 and 0.25 when rated, default 0 otherwise. */
     static List<TrainingBatch> batches(byte[] v0, String prefix, int from, int count) {
         List<TrainingBatch> out = new ArrayList<>();
-        try (TransformerPolicy p = TransformerPolicy.fromBytes(v0, Device.cpu())) {
+        try (PolicyModel p = Policies.fromBytes(v0, Device.cpu())) {
             WordTokenizer tok = p.tokenizer();
             List<Corpus.Exchange> ex = Corpus.exchanges(99, 200);
             for (int b = from; b < from + count; b++) {
@@ -231,6 +238,51 @@ class TrainingJobIntegrationTest {
             ValueEstimate published = v1.metadata().estimates().get(0);
             assertEquals("IPW", published.getEstimator());
             assertEquals(ipw.value(), published.getValue(), 0.0);
+        }
+    }
+
+    @Test
+    void shouldTrainAUsersTorchScriptModelAndPublishItInItsOwnFormat(EmbeddedStack stack, @TempDir Path dir)
+            throws Exception {
+        Path model = dir.resolve("tiny-lm.pt");
+        try (InputStream in = getClass().getResourceAsStream("/torchscript/tiny-lm.pt")) {
+            Files.copy(in, model);
+        }
+        Path vocabulary = dir.resolve("vocabulary.txt");
+        Files.writeString(vocabulary, String.join("\n",
+                WordTokenizer.of(List.of("red", "green", "blue", "cat", "dog", "runs", "sleeps", ".")).pieces()) + "\n");
+        String topic = "tb-torchscript";
+        stack.createTopics(List.of(TopicSpec.of(topic, 1, 1)));
+        Map<String, Object> base = settings(stack, "ts", "g-ts", topic);
+        base.put(TrainerConfig.TORCHSCRIPT_FILE, model.toString());
+        base.put(TrainerConfig.TORCHSCRIPT_VOCABULARY, vocabulary.toString());
+        base.put(TrainerConfig.TORCHSCRIPT_MAX_LEN, "16");
+        base.put(TrainerConfig.LEARNING_RATE, "0.05");
+
+        AssembledCheckpoint v0 = ReferencePolicy.ensurePublished(config(base, 10, 2));
+        assertEquals(TorchScriptPolicy.FORMAT, v0.metadata().weightsFormat());
+        assertEquals(ReferencePolicy.OBJECTIVE_TORCHSCRIPT, v0.metadata().objective());
+        assertEquals("torchscript", v0.metadata().modelConfig().get("kind"));
+        List<TrainingBatch> batches = batches(v0.bytes(), "ts", 0, 2);
+        produceBatches(stack, topic, batches);
+
+        TrainingResult r = TrainingJob.run(config(base, 10, 2));
+        assertEquals(2, r.batchesLearned());
+        AssembledCheckpoint v1 = CheckpointLog.read(config(base, 10, 2), Duration.ofSeconds(30)).latest().orElseThrow();
+        assertEquals(1, v1.version());
+        assertEquals(TorchScriptPolicy.FORMAT, v1.metadata().weightsFormat());
+        assertEquals(r.lastCheckpoint().sha256(), v1.sha256());
+        List<TokenSequence> seqs = new ArrayList<>();
+        for (DirectOutcome d : batches.get(0).getRecords()) {
+            seqs.add(new TokenSequence(d.getContextTokens().stream().mapToInt(Integer::intValue).toArray(),
+                    d.getTokens().stream().mapToInt(Integer::intValue).toArray()));
+        }
+        try (PolicyModel before = Policies.fromBytes(v0.bytes(), Device.cpu());
+             PolicyModel after = Policies.fromBytes(v1.bytes(), Device.cpu())) {
+            assertTrue(after instanceof TorchScriptPolicy);
+            double[] a = before.logProbValues(seqs, LOGGING_SPEC);
+            double[] b = after.logProbValues(seqs, LOGGING_SPEC);
+            assertNotEquals(java.util.Arrays.toString(a), java.util.Arrays.toString(b), "the weights were trained");
         }
     }
 

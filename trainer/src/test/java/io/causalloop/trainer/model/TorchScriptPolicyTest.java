@@ -25,6 +25,9 @@ class TorchScriptPolicyTest {
 
     static final int V = 12;
     static final int D = 6;
+    /** The fixture's vocabulary: the four specials and eight words (ids 4-11). */
+    static final WordTokenizer TOKENIZER = WordTokenizer.of(
+            List.of("red", "green", "blue", "cat", "dog", "runs", "sleeps", "."));
 
     @TempDir
     Path dir;
@@ -72,7 +75,7 @@ class TorchScriptPolicyTest {
 
     @Test
     void shouldLoadTheExportedModulesParametersAsTrainable() throws IOException {
-        try (TorchScriptPolicy p = TorchScriptPolicy.load(fixture(), V, 16, Device.cpu())) {
+        try (TorchScriptPolicy p = TorchScriptPolicy.load(fixture(), TOKENIZER, 16, Device.cpu())) {
             assertEquals(2, p.parameters().size());
             assertEquals(new ai.djl.ndarray.types.Shape(V, D), p.parameters().get(0).getArray().getShape());
             assertEquals(new ai.djl.ndarray.types.Shape(D, V), p.parameters().get(1).getArray().getShape());
@@ -84,7 +87,7 @@ class TorchScriptPolicyTest {
     @Test
     void shouldComputeTheLogitsTheExportedCodeDefines() throws IOException {
         int[][] rows = {{1, 4, 5, 6, 2}, {1, 7, 3}};
-        try (TorchScriptPolicy p = TorchScriptPolicy.load(fixture(), V, 16, Device.cpu());
+        try (TorchScriptPolicy p = TorchScriptPolicy.load(fixture(), TOKENIZER, 16, Device.cpu());
              NDManager m = p.manager().newSubManager()) {
             float[] got = p.logits(m, rows, false).toFloatArray();
             for (int r = 0; r < rows.length; r++) {
@@ -103,7 +106,7 @@ class TorchScriptPolicyTest {
         List<TokenSequence> batch = List.of(
                 new TokenSequence(new int[] {4, 5}, new int[] {6, 7, 2}),
                 new TokenSequence(new int[] {}, new int[] {8, 2}));
-        try (TorchScriptPolicy p = TorchScriptPolicy.load(fixture(), V, 16, Device.cpu())) {
+        try (TorchScriptPolicy p = TorchScriptPolicy.load(fixture(), TOKENIZER, 16, Device.cpu())) {
             double[] got = p.logProbValues(batch, SamplingSpec.PLAIN);
             for (int i = 0; i < batch.size(); i++) {
                 TokenSequence s = batch.get(i);
@@ -131,7 +134,7 @@ class TorchScriptPolicyTest {
     @Test
     void shouldSampleTextsWhoseLoggedLogProbabilityIsTheirScore() throws IOException {
         SamplingSpec spec = new SamplingSpec(0.8, 6, 0.9, 0.0);
-        try (TorchScriptPolicy p = TorchScriptPolicy.load(fixture(), V, 16, Device.cpu())) {
+        try (TorchScriptPolicy p = TorchScriptPolicy.load(fixture(), TOKENIZER, 16, Device.cpu())) {
             List<int[]> contexts = List.of(new int[] {4}, new int[] {5, 6}, new int[] {});
             SampleBatch a = p.sample(contexts, spec, 5, 42);
             SampleBatch b = p.sample(contexts, spec, 5, 42);
@@ -147,7 +150,7 @@ class TorchScriptPolicyTest {
     @Test
     void shouldRaiseTheLikelihoodOfATargetTextWhenTrained() throws IOException {
         List<TokenSequence> target = List.of(new TokenSequence(new int[] {4}, new int[] {9, 9, 2}));
-        try (TorchScriptPolicy p = TorchScriptPolicy.load(fixture(), V, 16, Device.cpu())) {
+        try (TorchScriptPolicy p = TorchScriptPolicy.load(fixture(), TOKENIZER, 16, Device.cpu())) {
             double before = p.logProbValues(target, SamplingSpec.PLAIN)[0];
             io.causalloop.trainer.objective.PolicyUpdater updater = new io.causalloop.trainer.objective.PolicyUpdater(
                     p, io.causalloop.trainer.objective.UpdaterConfig.adam(0.05));
@@ -162,13 +165,36 @@ class TorchScriptPolicyTest {
     }
 
     @Test
+    void shouldBeReadBackByTheFormatDispatcher() throws IOException {
+        try (TorchScriptPolicy p = TorchScriptPolicy.load(fixture(), TOKENIZER, 16, Device.cpu());
+             PolicyModel q = Policies.fromBytes(p.toBytes(), Device.cpu())) {
+            assertTrue(q instanceof TorchScriptPolicy);
+            assertEquals(TorchScriptPolicy.FORMAT, q.format());
+            assertEquals("torchscript", q.description().get("kind"));
+            assertEquals(Long.toString(2L * V * D), q.description().get("parameters"));
+        }
+    }
+
+    @Test
+    void shouldRejectLogitsOfAnotherVocabularySize() throws IOException {
+        WordTokenizer wrong = WordTokenizer.of(List.of("red", "green"));
+        try (TorchScriptPolicy p = TorchScriptPolicy.load(fixture(), wrong, 16, Device.cpu());
+             NDManager m = p.manager().newSubManager()) {
+            IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                    () -> p.logits(m, new int[][] {{1, 4}}, false));
+            assertTrue(e.getMessage().contains("(B, T, 6)"), e.getMessage());
+        }
+    }
+
+    @Test
     void shouldRoundTripThroughItsBytesWithIdenticalScores() throws IOException {
         List<TokenSequence> batch = List.of(new TokenSequence(new int[] {4, 5}, new int[] {6, 7, 2}));
-        try (TorchScriptPolicy p = TorchScriptPolicy.load(fixture(), V, 16, Device.cpu())) {
+        try (TorchScriptPolicy p = TorchScriptPolicy.load(fixture(), TOKENIZER, 16, Device.cpu())) {
             byte[] bytes = p.toBytes();
             try (TorchScriptPolicy q = TorchScriptPolicy.fromBytes(bytes, Device.cpu())) {
                 assertEquals(V, q.vocabSize());
                 assertEquals(16, q.maxLen());
+                assertEquals(TOKENIZER, q.tokenizer());
                 assertArrayEquals(p.logProbValues(batch, SamplingSpec.PLAIN), q.logProbValues(batch, SamplingSpec.PLAIN));
             }
         }
