@@ -2,6 +2,7 @@ package io.causalloop.trainer.loop;
 
 import io.causalloop.checkpoint.AssembledCheckpoint;
 import io.causalloop.checkpoint.CheckpointAssembler;
+import io.causalloop.checkpoint.CheckpointVerifier;
 import io.causalloop.checkpoint.CheckpointIntegrityException;
 import io.causalloop.schemas.PolicyCheckpoint;
 import java.time.Duration;
@@ -40,9 +41,20 @@ public record CheckpointLog(Optional<AssembledCheckpoint> reference, Optional<As
      * @param timeout bound on the whole read
      */
     public static CheckpointLog read(TrainerConfig config, Duration timeout) {
+        return read(config, timeout, null);
+    }
+
+    /**
+     * Reads the topic to its end, keeping only checkpoints whose signature verifies.
+     *
+     * @param config topic name, policy id and client settings
+     * @param timeout bound on the whole read
+     * @param verifier checks every checkpoint's signature; null to accept unsigned ones
+     */
+    public static CheckpointLog read(TrainerConfig config, Duration timeout, CheckpointVerifier verifier) {
         String topic = config.policyCheckpointsTopic();
         String policyId = config.policyId();
-        CheckpointAssembler assembler = new CheckpointAssembler();
+        CheckpointAssembler assembler = verifier == null ? new CheckpointAssembler() : new CheckpointAssembler(verifier);
         AssembledCheckpoint reference = null;
         AssembledCheckpoint latest = null;
         long deadline = System.nanoTime() + timeout.toNanos();

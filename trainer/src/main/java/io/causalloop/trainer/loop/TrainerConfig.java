@@ -1,5 +1,7 @@
 package io.causalloop.trainer.loop;
 
+import io.causalloop.checkpoint.CheckpointKeys;
+import io.causalloop.checkpoint.CheckpointSigner;
 import io.causalloop.config.AppSettings;
 import io.causalloop.trainer.model.ModelConfig;
 import io.causalloop.trainer.model.SamplingSpec;
@@ -13,6 +15,7 @@ import io.causalloop.topics.CausalLoopTopics;
 import io.causalloop.topics.CausalLoopTopics.Logical;
 import java.io.IOException;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 
@@ -95,6 +98,7 @@ public final class TrainerConfig extends AbstractConfig {
     public static final String PRETRAIN_LEARNING_RATE = "pretrain.learning.rate";
     public static final String PRETRAIN_HELD_OUT_FRACTION = "pretrain.held.out.fraction";
     public static final String PRETRAIN_CACHE_FILE = "pretrain.cache.file";
+    public static final String SIGNING_KEY_FILE = "checkpoint.signing.key.file";
     public static final String TORCHSCRIPT_FILE = "policy.torchscript.file";
     public static final String TORCHSCRIPT_VOCABULARY = "policy.torchscript.vocabulary";
     public static final String TORCHSCRIPT_MAX_LEN = "policy.torchscript.max.len";
@@ -187,6 +191,10 @@ public final class TrainerConfig extends AbstractConfig {
             .define(PRETRAIN_CACHE_FILE, Type.STRING, "", Importance.LOW,
                     "Local file caching the pretrained reference policy's bytes and metrics (reused when its"
                             + " settings match); empty for none.")
+            .define(SIGNING_KEY_FILE, Type.STRING, "", Importance.MEDIUM,
+                    "PEM (PKCS#8) or base64 private key (Ed25519, RSA or EC) that signs every published"
+                            + " checkpoint's sha256, so serving with serving.checkpoint.public.key rejects any"
+                            + " other; empty: checkpoints are unsigned.")
             .define(TORCHSCRIPT_FILE, Type.STRING, "", Importance.MEDIUM,
                     "A user's exported TorchScript causal LM (.pt) to publish as version 0 instead of pretraining"
                             + " the built-in transformer: forward(tokens (B, T) int64) -> logits (B, T, V). Empty:"
@@ -423,6 +431,23 @@ public final class TrainerConfig extends AbstractConfig {
         return f.isEmpty() ? null : Path.of(f);
     }
 
+    /**
+     * The signer of checkpoints, read from {@code checkpoint.signing.key.file}, or null when unset.
+     *
+     * @throws ConfigException when the file is unreadable or holds no private key
+     */
+    public CheckpointSigner checkpointSigner() {
+        String f = getString(SIGNING_KEY_FILE).trim();
+        if (f.isEmpty()) {
+            return null;
+        }
+        try {
+            return new CheckpointSigner(CheckpointKeys.privateKey(Files.readString(Path.of(f))));
+        } catch (IOException | IllegalArgumentException e) {
+            throw new ConfigException(SIGNING_KEY_FILE, f, "no private key readable there: " + e.getMessage());
+        }
+    }
+
     /** The TorchScript model to start from, or null to pretrain the built-in transformer. */
     public Path torchScriptFile() {
         String f = getString(TORCHSCRIPT_FILE).trim();
@@ -452,6 +477,7 @@ public final class TrainerConfig extends AbstractConfig {
         }
         m.remove(METRICS_PORT);
         m.remove(PRETRAIN_CACHE_FILE);
+        m.remove(SIGNING_KEY_FILE);
         m.remove(POLL_TIMEOUT_MS);
         return m;
     }

@@ -242,6 +242,34 @@ class TrainingJobIntegrationTest {
     }
 
     @Test
+    void shouldSignCheckpointsSoOnlyTheMatchingPublicKeyAcceptsThem(EmbeddedStack stack, @TempDir Path dir)
+            throws Exception {
+        java.security.KeyPairGenerator gen = java.security.KeyPairGenerator.getInstance("Ed25519");
+        java.security.KeyPair trainerKey = gen.generateKeyPair();
+        java.security.KeyPair otherKey = gen.generateKeyPair();
+        Path keyFile = dir.resolve("trainer-key.pem");
+        Files.writeString(keyFile, io.causalloop.checkpoint.CheckpointKeys.toPem(trainerKey.getPrivate()));
+        String topic = "tb-signed";
+        stack.createTopics(List.of(TopicSpec.of(topic, 1, 1)));
+        Map<String, Object> base = settings(stack, "signed", "g-signed", topic);
+        base.put(TrainerConfig.SIGNING_KEY_FILE, keyFile.toString());
+        TrainerConfig config = config(base, 10, 1);
+        assertTrue(!config.hyperParameters().containsKey(TrainerConfig.SIGNING_KEY_FILE), "not a hyper-parameter");
+        AssembledCheckpoint v0 = ReferencePolicy.ensurePublished(config);
+        produceBatches(stack, topic, batches(v0.bytes(), "signed", 0, 1));
+        assertEquals(1, TrainingJob.run(config).checkpoints().size());
+
+        CheckpointLog trusted = CheckpointLog.read(config, Duration.ofSeconds(30),
+                new io.causalloop.checkpoint.CheckpointVerifier(trainerKey.getPublic()));
+        assertTrue(trusted.reference().orElseThrow().signatureVerified());
+        assertEquals(1, trusted.latest().orElseThrow().version());
+        assertTrue(trusted.latest().orElseThrow().signatureVerified());
+        CheckpointLog forged = CheckpointLog.read(config, Duration.ofSeconds(30),
+                new io.causalloop.checkpoint.CheckpointVerifier(otherKey.getPublic()));
+        assertTrue(forged.latest().isEmpty(), "no checkpoint verifies under another key");
+    }
+
+    @Test
     void shouldTrainAUsersTorchScriptModelAndPublishItInItsOwnFormat(EmbeddedStack stack, @TempDir Path dir)
             throws Exception {
         Path model = dir.resolve("tiny-lm.pt");
