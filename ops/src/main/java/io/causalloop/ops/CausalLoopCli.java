@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
         CreateTopicsCommand.class,
         StreamsAppCommand.class,
         TrainerCommand.class,
+        AuditCommand.class,
         RunCommand.class,
         io.causalloop.ops.experiment.ExperimentCommand.class,
     })

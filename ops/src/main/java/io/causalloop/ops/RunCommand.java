@@ -1,7 +1,10 @@
 package io.causalloop.ops;
 
+import io.causalloop.embedded.EmbeddedStack;
+import io.causalloop.embedded.EmbeddedStackConfig;
 import io.causalloop.ops.loop.ClosedLoop;
 import io.causalloop.ops.loop.LoopSettings;
+import io.causalloop.trainer.app.TrainerApp;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -55,6 +58,10 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = "--refresh", defaultValue = "2", description = "Seconds between screen refreshes. Default: ${DEFAULT-VALUE}.")
   long refreshSeconds;
 
+  @Option(names = "--audit", description = "After the run, replay the trainer from the event log and check every "
+      + "checkpoint's sha256 (docs/trainer.md, \"The audit replay\"); writes audit.txt into --out.")
+  boolean audit;
+
   @Override
   public Integer call() throws Exception {
     LoopSettings d = LoopSettings.defaults();
@@ -63,7 +70,16 @@ final class RunCommand implements Callable<Integer> {
         shiftAfterSeconds > 0 ? Duration.ofSeconds(shiftAfterSeconds) : null, objective, learningRate, batchRecords,
         checkpointEvery, d.explorationRate(), d.maxTokens(), d.valueSamples(), d.pretrainSteps(),
         !fullModel, out);
-    ClosedLoop.run(settings, System.out, Duration.ofSeconds(refreshSeconds));
-    return 0;
+    if (!audit) {
+      ClosedLoop.run(settings, System.out, Duration.ofSeconds(refreshSeconds));
+      return 0;
+    }
+    System.out.println("causal-loop: starting the embedded stack (Kafka in KRaft mode + schema registry)...");
+    try (EmbeddedStack stack = EmbeddedStack.start(EmbeddedStackConfig.defaults())) {
+      ClosedLoop.run(settings, System.out, Duration.ofSeconds(refreshSeconds), stack);
+      System.out.println("causal-loop: auditing: replaying the trainer from the event log...");
+      return TrainerApp.audit(ClosedLoop.trainerConfig(settings, stack), null, 1, Long.MAX_VALUE,
+          settings.outDir().resolve("audit.txt"), false);
+    }
   }
 }

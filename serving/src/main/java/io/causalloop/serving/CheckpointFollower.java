@@ -6,7 +6,8 @@ import io.causalloop.checkpoint.CheckpointAssembler;
 import io.causalloop.checkpoint.CheckpointIntegrityException;
 import io.causalloop.schemas.PolicyCheckpoint;
 import io.causalloop.serde.RegistryUnreachableException;
-import io.causalloop.trainer.model.TransformerPolicy;
+import io.causalloop.trainer.model.Policies;
+import io.causalloop.trainer.model.PolicyModel;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -204,9 +205,9 @@ final class CheckpointFollower implements Runnable {
 
   private void load(AssembledCheckpoint c) {
     long t0 = System.nanoTime();
-    TransformerPolicy model;
+    PolicyModel model;
     try {
-      model = TransformerPolicy.fromBytes(c.bytes(), device);
+      model = Policies.fromBytes(c.bytes(), device);
     } catch (RuntimeException e) {
       rejected.incrementAndGet();
       LOG.warn("Checkpoint {}/{} verified but does not load ({}); still serving versions {}",

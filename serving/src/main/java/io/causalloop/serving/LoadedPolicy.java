@@ -2,7 +2,7 @@ package io.causalloop.serving;
 
 import io.causalloop.trainer.model.SampleBatch;
 import io.causalloop.trainer.model.SamplingSpec;
-import io.causalloop.trainer.model.TransformerPolicy;
+import io.causalloop.trainer.model.PolicyModel;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -12,17 +12,17 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class LoadedPolicy {
 
-  private final TransformerPolicy model;
+  private final PolicyModel model;
   private final long version;
   private final AtomicInteger refs = new AtomicInteger(1);
   private final Object sampling = new Object();
 
-  LoadedPolicy(TransformerPolicy model, long version) {
+  LoadedPolicy(PolicyModel model, long version) {
     this.model = model;
     this.version = version;
   }
 
-  TransformerPolicy model() {
+  PolicyModel model() {
     return model;
   }
 

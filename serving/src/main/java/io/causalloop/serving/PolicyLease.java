@@ -1,6 +1,6 @@
 package io.causalloop.serving;
 
-import io.causalloop.trainer.model.TransformerPolicy;
+import io.causalloop.trainer.model.PolicyModel;
 
 /**
  * A hold on a loaded policy for the length of a request: the model is not closed before every lease
@@ -16,7 +16,7 @@ public final class PolicyLease implements AutoCloseable {
   }
 
   /** @return the model; valid until this lease is closed */
-  public TransformerPolicy model() {
+  public PolicyModel model() {
     return policy.model();
   }
 

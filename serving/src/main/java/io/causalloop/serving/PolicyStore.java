@@ -1,6 +1,6 @@
 package io.causalloop.serving;
 
-import io.causalloop.trainer.model.TransformerPolicy;
+import io.causalloop.trainer.model.PolicyModel;
 import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalLong;
@@ -58,7 +58,7 @@ public final class PolicyStore implements AutoCloseable {
    * @param model the model; the store closes it
    * @return whether it was kept
    */
-  public boolean install(long version, TransformerPolicy model) {
+  public boolean install(long version, PolicyModel model) {
     Objects.requireNonNull(model, "model");
     if (closed) {
       model.close();

@@ -4,7 +4,7 @@ import io.causalloop.schemas.GenerationEvent;
 import io.causalloop.schemas.SamplingSettings;
 import io.causalloop.trainer.model.SampleBatch;
 import io.causalloop.trainer.model.SamplingSpec;
-import io.causalloop.trainer.model.TransformerPolicy;
+import io.causalloop.trainer.model.PolicyModel;
 import io.causalloop.trainer.model.WordTokenizer;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -123,7 +123,7 @@ public final class ReplyGenerator {
       long now = clock.millis();
       for (Map.Entry<LoadedPolicy, List<Integer>> g : groups.entrySet()) {
         LoadedPolicy p = g.getKey();
-        TransformerPolicy model = p.model();
+        PolicyModel model = p.model();
         WordTokenizer tok = model.tokenizer();
         List<int[]> contexts = new ArrayList<>();
         long groupSeed = 0x9E3779B97F4A7C15L;

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.Device;
 import io.causalloop.schemas.GenerationEvent;
 import io.causalloop.trainer.model.TokenSequence;
+import io.causalloop.trainer.model.PolicyModel;
 import io.causalloop.trainer.model.TransformerPolicy;
 import java.time.Clock;
 import java.time.Instant;
@@ -192,7 +193,7 @@ class ReplyGeneratorTest {
     assertEquals(2, store.latestVersion().getAsLong());
     assertTrue(inFlight.model().manager().isOpen(), "replaced, but still in use");
     inFlight.model().sample(List.of(new int[] {4}), ServingConfig.defaults().samplingSpec(), 2, 1);
-    TransformerPolicy v1 = inFlight.model();
+    PolicyModel v1 = inFlight.model();
     inFlight.close();
     assertFalse(v1.manager().isOpen(), "closed with its last lease");
     try (PolicyLease reference = store.lease(PolicyChoice.REFERENCE)) {

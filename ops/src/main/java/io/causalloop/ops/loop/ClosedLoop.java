@@ -188,6 +188,11 @@ public final class ClosedLoop {
         served, List.copyOf(watcher.rows));
   }
 
+  /** The trainer's configuration of a run on a stack (also what an audit of the run reads with). */
+  public static TrainerConfig trainerConfig(LoopSettings settings, EmbeddedStack stack) {
+    return TrainerConfig.of(trainerSettings(settings, stack.clientConfig(), settings.outDir().toAbsolutePath()));
+  }
+
   static Map<String, Object> trainerSettings(LoopSettings s, Map<String, Object> client, Path work) {
     Map<String, Object> m = new HashMap<>(client);
     m.put(TrainerConfig.POLICY_ID, POLICY_ID);

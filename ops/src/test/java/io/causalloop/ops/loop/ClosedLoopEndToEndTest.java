@@ -13,6 +13,7 @@ import io.causalloop.schemas.TrainingBatch;
 import io.causalloop.serde.SpecificAvroSerde;
 import io.causalloop.topics.CausalLoopTopics;
 import io.causalloop.topics.CausalLoopTopics.Logical;
+import io.causalloop.trainer.loop.CheckpointAudit;
 import java.io.PrintStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -102,6 +103,14 @@ class ClosedLoopEndToEndTest {
     assertEquals(outcomes.size(), batches.stream().mapToInt(TrainingBatch::getRecordCount).sum(),
         "every direct outcome is in exactly one batch");
     assertTrue(Files.exists(out.resolve("summary.md")) && Files.exists(out.resolve("value.html")));
+
+    // The loop replays from the event log: every trained checkpoint is what its recorded batches,
+    // settings, seed and outcome-model snapshots give, bit for bit, though it was trained live
+    // beside the streams app and the serving client, with checkpoints cut as batches arrived.
+    CheckpointAudit.Report audit = CheckpointAudit.run(ClosedLoop.trainerConfig(settings, stack), null, 1,
+        Long.MAX_VALUE);
+    assertEquals(rows.size() - 1, audit.findings().size(), audit.toText());
+    assertEquals(audit.findings().size(), audit.count(CheckpointAudit.Status.VERIFIED), audit.toText());
   }
 
   private static <V extends SpecificRecord> List<V> readAll(Map<String, Object> client, String topic, Class<V> type) {

@@ -1,7 +1,10 @@
 package io.causalloop.trainer.app;
 
 import io.causalloop.checkpoint.AssembledCheckpoint;
+import io.causalloop.checkpoint.CheckpointKeys;
+import io.causalloop.checkpoint.CheckpointVerifier;
 import io.causalloop.metrics.PrometheusEndpoint;
+import io.causalloop.trainer.loop.CheckpointAudit;
 import io.causalloop.trainer.loop.ReferencePolicy;
 import io.causalloop.trainer.loop.TrainerConfig;
 import io.causalloop.trainer.loop.TrainingJob;
@@ -44,6 +47,29 @@ public final class TrainerApp {
         }
         TrainerConfig config = TrainerConfig.load(file == null ? null : Path.of(file), System.getenv());
         System.exit(run(command, config));
+    }
+
+    /**
+     * The offline audit of versions {@code from..to}: prints the report, writes it to
+     * {@code reportFile} when given, and returns 0 when nothing mismatched, 1 otherwise (and 3
+     * when {@code strict} and a version could not be verified).
+     *
+     * @param publicKey the trainer's public key (PEM or base64) to check signatures, or null
+     */
+    public static int audit(TrainerConfig config, String publicKey, long from, long to, Path reportFile,
+                            boolean strict) throws java.io.IOException {
+        CheckpointVerifier verifier = publicKey == null ? null
+                : new CheckpointVerifier(CheckpointKeys.publicKey(publicKey));
+        CheckpointAudit.Report report = CheckpointAudit.run(config, verifier, from, to);
+        String text = report.toText();
+        System.out.print(text);
+        if (reportFile != null) {
+            java.nio.file.Files.writeString(reportFile, text);
+        }
+        if (report.count(CheckpointAudit.Status.MISMATCH) > 0) {
+            return 1;
+        }
+        return strict && report.count(CheckpointAudit.Status.UNVERIFIABLE) > 0 ? 3 : 0;
     }
 
     /** Runs a command; returns the exit status. */

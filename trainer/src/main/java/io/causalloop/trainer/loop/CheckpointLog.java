@@ -2,6 +2,7 @@ package io.causalloop.trainer.loop;
 
 import io.causalloop.checkpoint.AssembledCheckpoint;
 import io.causalloop.checkpoint.CheckpointAssembler;
+import io.causalloop.checkpoint.CheckpointVerifier;
 import io.causalloop.checkpoint.CheckpointIntegrityException;
 import io.causalloop.schemas.PolicyCheckpoint;
 import java.time.Duration;
@@ -40,11 +41,52 @@ public record CheckpointLog(Optional<AssembledCheckpoint> reference, Optional<As
      * @param timeout bound on the whole read
      */
     public static CheckpointLog read(TrainerConfig config, Duration timeout) {
+        return read(config, timeout, null);
+    }
+
+    /**
+     * Reads the topic to its end, keeping only checkpoints whose signature verifies.
+     *
+     * @param config topic name, policy id and client settings
+     * @param timeout bound on the whole read
+     * @param verifier checks every checkpoint's signature; null to accept unsigned ones
+     */
+    public static CheckpointLog read(TrainerConfig config, Duration timeout, CheckpointVerifier verifier) {
+        AssembledCheckpoint[] kept = new AssembledCheckpoint[2];
+        scan(config, timeout, verifier, a -> {
+            if (a.version() == 0) {
+                kept[0] = a;
+            }
+            if (kept[1] == null || a.version() > kept[1].version()) {
+                kept[1] = a;
+            }
+        });
+        return new CheckpointLog(Optional.ofNullable(kept[0]), Optional.ofNullable(kept[1]));
+    }
+
+    /**
+     * Every complete checkpoint of the policy id with a version in {@code [from, to]}, by version
+     * (an auditor's view; each holds its weights in memory).
+     *
+     * @param verifier checks every checkpoint's signature; null to accept unsigned ones
+     */
+    public static java.util.SortedMap<Long, AssembledCheckpoint> readAll(TrainerConfig config, Duration timeout,
+                                                                        CheckpointVerifier verifier, long from, long to) {
+        java.util.SortedMap<Long, AssembledCheckpoint> all = new java.util.TreeMap<>();
+        scan(config, timeout, verifier, a -> {
+            if (a.version() >= from && a.version() <= to) {
+                all.put(a.version(), a);
+            }
+        });
+        return all;
+    }
+
+    /** Reads the topic to its end and hands over each checkpoint of the policy id as it completes. */
+    private static void scan(TrainerConfig config, Duration timeout, CheckpointVerifier verifier,
+                             java.util.function.Consumer<AssembledCheckpoint> sink) {
         String topic = config.policyCheckpointsTopic();
         String policyId = config.policyId();
-        CheckpointAssembler assembler = new CheckpointAssembler();
-        AssembledCheckpoint reference = null;
-        AssembledCheckpoint latest = null;
+        CheckpointAssembler assembler = verifier == null ? new CheckpointAssembler() : new CheckpointAssembler(verifier);
         long deadline = System.nanoTime() + timeout.toNanos();
         try (KafkaConsumer<String, PolicyCheckpoint> c = KafkaClients.consumer(config, PolicyCheckpoint.class, null,
                 "checkpoint-reader")) {
@@ -69,18 +111,9 @@ public record CheckpointLog(Optional<AssembledCheckpoint> reference, Optional<As
                                 e.getMessage());
                         continue;
                     }
-                    if (done.isPresent()) {
-                        AssembledCheckpoint a = done.get();
-                        if (a.version() == 0) {
-                            reference = a;
-                        }
-                        if (latest == null || a.version() > latest.version()) {
-                            latest = a;
-                        }
-                    }
+                    done.ifPresent(sink);
                 }
             }
         }
-        return new CheckpointLog(Optional.ofNullable(reference), Optional.ofNullable(latest));
     }
 }

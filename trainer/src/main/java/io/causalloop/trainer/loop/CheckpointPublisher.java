@@ -19,6 +19,8 @@ import org.apache.kafka.common.TopicPartition;
  * Publishes checkpoints on {@code policy-checkpoints} in one Kafka transaction each: every chunk
  * (keyed {@code <policyId>/<version>/<chunk>}) and, when given, the consumed offsets of
  * {@code training-batches}, so the checkpoint and the commit of what it learned are atomic.
+ * With {@code checkpoint.signing.key.file} set, every checkpoint carries the signature of its
+ * sha256 (serving verifies it under {@code serving.checkpoint.public.key}).
  *
  * <p>Surprise: a second publisher with the same transactional id fences this one; its next
  * publish throws. Not thread-safe.
@@ -26,7 +28,7 @@ import org.apache.kafka.common.TopicPartition;
 public final class CheckpointPublisher implements AutoCloseable {
 
     private final KafkaProducer<String, PolicyCheckpoint> producer;
-    private final CheckpointChunker chunker = new CheckpointChunker();
+    private final CheckpointChunker chunker;
     private final String topic;
 
     /**
@@ -35,6 +37,7 @@ public final class CheckpointPublisher implements AutoCloseable {
      */
     public CheckpointPublisher(TrainerConfig config, String transactionalId) {
         this.topic = config.policyCheckpointsTopic();
+        this.chunker = new CheckpointChunker(CheckpointChunker.DEFAULT_CHUNK_SIZE, config.checkpointSigner());
         this.producer = KafkaClients.transactionalProducer(config, PolicyCheckpoint.class, transactionalId);
         producer.initTransactions();
     }

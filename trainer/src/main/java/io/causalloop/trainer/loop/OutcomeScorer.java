@@ -45,9 +45,29 @@ public final class OutcomeScorer implements AutoCloseable {
         }
     }
 
-    /** Takes any newer snapshot without waiting. */
+    private OutcomeScorer(OutcomeModelSnapshot snapshot, long version) {
+        this.consumer = null;
+        this.modelId = snapshot == null ? "" : snapshot.getModelId().toString();
+        if (snapshot != null) {
+            this.model = OnlineModel.fromSnapshot(snapshot);
+            this.extractor = new FeatureExtractor(snapshot.getFeatureSpec());
+        }
+        this.version = version;
+    }
+
+    /**
+     * A scorer fixed on one snapshot (a replay uses the snapshot a batch was learned with), or on
+     * none when {@code snapshot} is null ({@link #available()} false, version -1).
+     */
+    public static OutcomeScorer fixed(OutcomeModelSnapshot snapshot) {
+        return new OutcomeScorer(snapshot, snapshot == null ? -1 : snapshot.getVersion());
+    }
+
+    /** Takes any newer snapshot without waiting; nothing for a {@link #fixed} scorer. */
     public void refresh() {
-        take(consumer.poll(Duration.ZERO));
+        if (consumer != null) {
+            take(consumer.poll(Duration.ZERO));
+        }
     }
 
     private void take(Iterable<ConsumerRecord<String, OutcomeModelSnapshot>> records) {
@@ -89,6 +109,8 @@ public final class OutcomeScorer implements AutoCloseable {
 
     @Override
     public void close() {
-        consumer.close();
+        if (consumer != null) {
+            consumer.close();
+        }
     }
 }

@@ -7,7 +7,10 @@ import io.causalloop.checkpoint.CheckpointMetadata;
 import io.causalloop.simulator.Corpus;
 import io.causalloop.trainer.model.Devices;
 import io.causalloop.trainer.model.ModelConfig;
+import io.causalloop.trainer.model.Policies;
+import io.causalloop.trainer.model.PolicyModel;
 import io.causalloop.trainer.model.TokenSequence;
+import io.causalloop.trainer.model.TorchScriptPolicy;
 import io.causalloop.trainer.model.TransformerPolicy;
 import io.causalloop.trainer.model.WordTokenizer;
 import io.causalloop.trainer.objective.PretrainResult;
@@ -33,7 +36,9 @@ import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
 /**
- * The reference policy, checkpoint version 0: a {@link TransformerPolicy} pretrained by maximum
+ * The reference policy, checkpoint version 0: a user's TorchScript model when
+ * {@code policy.torchscript.file} is set ({@link #fromTorchScript}, published as is), otherwise a
+ * {@link TransformerPolicy} pretrained by maximum
  * likelihood on the simulator's prompt-reply corpus ({@link Corpus#exchanges}, generated from a
  * grammar that ships with the project, so nothing is downloaded), context-conditioned (the
  * prompt is the context, the reply the scored text), with a word tokenizer built from the same
@@ -49,6 +54,8 @@ public final class ReferencePolicy {
     public static final String CACHE_FORMAT = "causal-loop-reference-cache/1";
     /** Objective id of version 0. */
     public static final String OBJECTIVE = "pretrain";
+    /** Objective id of a version 0 read from a user's TorchScript file. */
+    public static final String OBJECTIVE_TORCHSCRIPT = "torchscript-import";
 
     private static final Logger LOG = LogManager.getLogger(ReferencePolicy.class);
 
@@ -84,11 +91,15 @@ public final class ReferencePolicy {
 
     /** The (prompt, reply + EOS) pairs, replies cut to fit the model's positions. */
     public static List<TokenSequence> sequences(List<Corpus.Exchange> corpus, WordTokenizer tok, ModelConfig cfg) {
+        return sequences(corpus, tok, cfg.maxLen(), cfg.maxContext());
+    }
+
+    static List<TokenSequence> sequences(List<Corpus.Exchange> corpus, WordTokenizer tok, int maxLen, int maxContext) {
         List<TokenSequence> out = new ArrayList<>(corpus.size());
         for (Corpus.Exchange e : corpus) {
             int[] c = tok.encode(e.prompt());
             int[] x = tok.encodeWithEos(e.reply());
-            int room = cfg.maxLen() - Math.min(c.length, cfg.maxContext());
+            int room = maxLen - Math.min(c.length, maxContext);
             if (x.length > room) {
                 x = Arrays.copyOf(x, room);
             }
@@ -117,6 +128,39 @@ public final class ReferencePolicy {
             LOG.info("pretrained the reference policy: {} parameters, vocabulary {}, held-out perplexity {} -> {} in {} s",
                     p.parameterCount(), tok.vocabSize(), r.heldOutPerplexityBefore(), r.heldOutPerplexity(),
                     String.format("%.1f", m.get("pretrainSeconds")));
+            return new Pretrained(p.toBytes(), m);
+        }
+    }
+
+    /**
+     * Reads a vocabulary file: one piece per line in id order, the four specials first, with or
+     * without the {@value WordTokenizer#FORMAT} header line; a final newline is ignored.
+     */
+    public static WordTokenizer readVocabulary(Path file) throws IOException {
+        String text = Files.readString(file, StandardCharsets.UTF_8).replace("\r\n", "\n");
+        if (text.endsWith("\n")) {
+            text = text.substring(0, text.length() - 1);
+        }
+        return WordTokenizer.deserialize(text.startsWith(WordTokenizer.FORMAT + "\n") ? text
+                : WordTokenizer.FORMAT + "\n" + text);
+    }
+
+    /**
+     * A user's TorchScript model as version 0, as it is (not pretrained): its bytes and, as
+     * metrics, its size and its perplexity on the simulator's corpus under its vocabulary.
+     */
+    public static Pretrained fromTorchScript(TrainerConfig config, Device device) throws IOException {
+        WordTokenizer tok = readVocabulary(config.torchScriptVocabulary());
+        try (TorchScriptPolicy p = TorchScriptPolicy.load(config.torchScriptFile(), tok, config.torchScriptMaxLen(),
+                device)) {
+            List<Corpus.Exchange> corpus = Corpus.exchanges(config.pretrainCorpusSeed(), config.pretrainCorpusSize());
+            Map<String, Double> m = new LinkedHashMap<>();
+            m.put("heldOutPerplexity", Pretrainer.perplexity(p, sequences(corpus, tok, p.maxLen(), p.maxContext()),
+                    config.pretrainConfig().batchSize()));
+            m.put("parameters", (double) p.parameterCount());
+            m.put("vocabSize", (double) tok.vocabSize());
+            LOG.info("reference policy from TorchScript {}: {} parameters, vocabulary {}, corpus perplexity {}",
+                    config.torchScriptFile(), p.parameterCount(), tok.vocabSize(), m.get("heldOutPerplexity"));
             return new Pretrained(p.toBytes(), m);
         }
     }
@@ -200,19 +244,14 @@ public final class ReferencePolicy {
 
     /** The metadata of version 0 for a pretraining result. */
     public static CheckpointMetadata metadata(TrainerConfig config, Pretrained p, Device device) {
-        TransformerPolicy probe = null;
         Map<String, String> model;
-        try {
-            probe = TransformerPolicy.fromBytes(p.bytes(), Device.cpu());
-            model = new LinkedHashMap<>(probe.config().toMap());
-            model.put("tokenizer", probe.tokenizer().id());
-        } finally {
-            if (probe != null) {
-                probe.close();
-            }
+        String format;
+        try (PolicyModel probe = Policies.fromBytes(p.bytes(), Device.cpu())) {
+            model = probe.description();
+            format = probe.format();
         }
-        return new CheckpointMetadata(config.policyId(), 0, null, System.currentTimeMillis(), TransformerPolicy.FORMAT,
-                model, OBJECTIVE, config.hyperParameters(), config.seed(), Devices.reproducibility(device), List.of(),
+        return new CheckpointMetadata(config.policyId(), 0, null, System.currentTimeMillis(), format,
+                model, config.torchScriptFile() == null ? OBJECTIVE : OBJECTIVE_TORCHSCRIPT, config.hyperParameters(), config.seed(), Devices.reproducibility(device), List.of(),
                 List.of(), List.of(), p.metrics());
     }
 
@@ -230,7 +269,8 @@ public final class ReferencePolicy {
             return log.reference().get();
         }
         Device device = Devices.select(config.device());
-        Pretrained p = pretrainOrCached(config, device);
+        Pretrained p = config.torchScriptFile() != null ? fromTorchScript(config, device)
+                : pretrainOrCached(config, device);
         CheckpointMetadata meta = metadata(config, p, device);
         try (CheckpointPublisher pub = new CheckpointPublisher(config, config.transactionalId() + "-reference")) {
             String sha = pub.publish(meta, p.bytes(), Map.of(), null);

@@ -1,5 +1,7 @@
 package io.causalloop.trainer.loop;
 
+import io.causalloop.checkpoint.CheckpointKeys;
+import io.causalloop.checkpoint.CheckpointSigner;
 import io.causalloop.config.AppSettings;
 import io.causalloop.trainer.model.ModelConfig;
 import io.causalloop.trainer.model.SamplingSpec;
@@ -13,6 +15,7 @@ import io.causalloop.topics.CausalLoopTopics;
 import io.causalloop.topics.CausalLoopTopics.Logical;
 import java.io.IOException;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 
@@ -95,6 +98,10 @@ public final class TrainerConfig extends AbstractConfig {
     public static final String PRETRAIN_LEARNING_RATE = "pretrain.learning.rate";
     public static final String PRETRAIN_HELD_OUT_FRACTION = "pretrain.held.out.fraction";
     public static final String PRETRAIN_CACHE_FILE = "pretrain.cache.file";
+    public static final String SIGNING_KEY_FILE = "checkpoint.signing.key.file";
+    public static final String TORCHSCRIPT_FILE = "policy.torchscript.file";
+    public static final String TORCHSCRIPT_VOCABULARY = "policy.torchscript.vocabulary";
+    public static final String TORCHSCRIPT_MAX_LEN = "policy.torchscript.max.len";
 
     private static final ConfigDef CONFIG = new ConfigDef()
             .define(POLICY_ID, Type.STRING, "policy", policyIdValidator(), Importance.HIGH,
@@ -183,7 +190,21 @@ public final class TrainerConfig extends AbstractConfig {
                     "Share of the corpus held out for the reference policy's perplexity.")
             .define(PRETRAIN_CACHE_FILE, Type.STRING, "", Importance.LOW,
                     "Local file caching the pretrained reference policy's bytes and metrics (reused when its"
-                            + " settings match); empty for none.");
+                            + " settings match); empty for none.")
+            .define(SIGNING_KEY_FILE, Type.STRING, "", Importance.MEDIUM,
+                    "PEM (PKCS#8) or base64 private key (Ed25519, RSA or EC) that signs every published"
+                            + " checkpoint's sha256, so serving with serving.checkpoint.public.key rejects any"
+                            + " other; empty: checkpoints are unsigned.")
+            .define(TORCHSCRIPT_FILE, Type.STRING, "", Importance.MEDIUM,
+                    "A user's exported TorchScript causal LM (.pt) to publish as version 0 instead of pretraining"
+                            + " the built-in transformer: forward(tokens (B, T) int64) -> logits (B, T, V). Empty:"
+                            + " pretrain. Used as is (no pretraining); the model.* and pretrain.* keys do not apply.")
+            .define(TORCHSCRIPT_VOCABULARY, Type.STRING, "", Importance.MEDIUM,
+                    "Vocabulary of policy.torchscript.file, required with it: one piece per line in id order,"
+                            + " starting with <pad>, <bos>, <eos>, <unk> (ids 0-3); texts are split into lower-cased"
+                            + " words and punctuation as WordTokenizer does.")
+            .define(TORCHSCRIPT_MAX_LEN, Type.INT, 64, Range.atLeast(2), Importance.LOW,
+                    "Positions policy.torchscript.file accepts (BOS + context + text - 1).");
 
     private final Map<String, Object> passThrough;
     private final CausalLoopTopics topics;
@@ -209,6 +230,10 @@ public final class TrainerConfig extends AbstractConfig {
         this.topics = CausalLoopTopics.fromConfig(asStrings);
         if (getInt(MODEL_D_MODEL) % getInt(MODEL_HEADS) != 0) {
             throw new ConfigException(MODEL_HEADS, getInt(MODEL_HEADS), "must divide " + MODEL_D_MODEL);
+        }
+        if ((torchScriptFile() == null) != (torchScriptVocabulary() == null)) {
+            throw new ConfigException(TORCHSCRIPT_VOCABULARY, getString(TORCHSCRIPT_VOCABULARY),
+                    "is required with " + TORCHSCRIPT_FILE + " and only with it");
         }
     }
 
@@ -407,6 +432,40 @@ public final class TrainerConfig extends AbstractConfig {
     }
 
     /**
+     * The signer of checkpoints, read from {@code checkpoint.signing.key.file}, or null when unset.
+     *
+     * @throws ConfigException when the file is unreadable or holds no private key
+     */
+    public CheckpointSigner checkpointSigner() {
+        String f = getString(SIGNING_KEY_FILE).trim();
+        if (f.isEmpty()) {
+            return null;
+        }
+        try {
+            return new CheckpointSigner(CheckpointKeys.privateKey(Files.readString(Path.of(f))));
+        } catch (IOException | IllegalArgumentException e) {
+            throw new ConfigException(SIGNING_KEY_FILE, f, "no private key readable there: " + e.getMessage());
+        }
+    }
+
+    /** The TorchScript model to start from, or null to pretrain the built-in transformer. */
+    public Path torchScriptFile() {
+        String f = getString(TORCHSCRIPT_FILE).trim();
+        return f.isEmpty() ? null : Path.of(f);
+    }
+
+    /** The vocabulary file of {@link #torchScriptFile()}, or null. */
+    public Path torchScriptVocabulary() {
+        String f = getString(TORCHSCRIPT_VOCABULARY).trim();
+        return f.isEmpty() ? null : Path.of(f);
+    }
+
+    /** Positions of {@link #torchScriptFile()}. */
+    public int torchScriptMaxLen() {
+        return getInt(TORCHSCRIPT_MAX_LEN);
+    }
+
+    /**
      * Every trainer setting (not the client ones, which may hold secrets) as strings, sorted:
      * the hyper-parameters a checkpoint records.
      */
@@ -418,6 +477,7 @@ public final class TrainerConfig extends AbstractConfig {
         }
         m.remove(METRICS_PORT);
         m.remove(PRETRAIN_CACHE_FILE);
+        m.remove(SIGNING_KEY_FILE);
         m.remove(POLL_TIMEOUT_MS);
         return m;
     }

@@ -2,37 +2,18 @@ package io.causalloop.trainer.loop;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.pytorch.jni.JniUtils;
 import io.causalloop.checkpoint.AssembledCheckpoint;
 import io.causalloop.checkpoint.CheckpointMetadata;
 import io.causalloop.estimators.Estimate;
-import io.causalloop.estimators.LoggedRecords;
-import io.causalloop.estimators.OffPolicyEstimators;
-import io.causalloop.estimators.PolicySamples;
-import io.causalloop.schemas.DirectOutcome;
 import io.causalloop.schemas.OffsetRange;
-import io.causalloop.schemas.Resolution;
 import io.causalloop.schemas.TrainingBatch;
 import io.causalloop.schemas.ValueEstimate;
 import io.causalloop.trainer.model.Devices;
-import io.causalloop.trainer.model.SampleBatch;
-import io.causalloop.trainer.model.SamplingSpec;
-import io.causalloop.trainer.model.TokenSequence;
-import io.causalloop.trainer.model.TransformerPolicy;
-import io.causalloop.trainer.model.WordTokenizer;
-import io.causalloop.trainer.objective.F0Sample;
-import io.causalloop.trainer.objective.LoggedRecord;
-import io.causalloop.trainer.objective.Objective;
-import io.causalloop.trainer.objective.ObjectiveBatch;
+import io.causalloop.trainer.model.PolicyModel;
 import io.causalloop.trainer.objective.ObjectiveConfig;
-import io.causalloop.trainer.objective.ObjectiveKind;
-import io.causalloop.trainer.objective.PolicyUpdater;
-import io.causalloop.trainer.objective.StepResult;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -75,6 +56,16 @@ public final class TrainingJob implements Runnable {
 
     private static final Logger LOG = LogManager.getLogger(TrainingJob.class);
 
+    /** Hyper-parameter key: the outcome-model snapshot version in use when the checkpoint was cut. */
+    public static final String OUTCOME_MODEL_VERSION = "outcomeModelVersion";
+    /**
+     * Hyper-parameter key: the outcome-model snapshot version each batch of the checkpoint was
+     * learned with (-1: none), comma-separated in the order of the checkpoint's batches.
+     */
+    public static final String OUTCOME_MODEL_VERSIONS = "outcomeModelVersions";
+    /** Hyper-parameter key saying the optimizer's state is not part of the checkpoint. */
+    public static final String ADAM = "adam";
+
     private final TrainerConfig config;
     private final TrainerMetrics metrics;
     private final List<TrainingListener> listeners = new CopyOnWriteArrayList<>();
@@ -85,16 +76,12 @@ public final class TrainingJob implements Runnable {
 
     // state of one run, on the job's thread
     private Device device;
-    private TransformerPolicy policy;
-    private TransformerPolicy f0;
-    private TransformerPolicy reference;
-    private PolicyUpdater updater;
-    private Objective objective;
-    private OffPolicyEstimators estimators;
+    private BatchLearner learner;
     private long lastVersion;
     private final Map<TopicPartition, Long> nextOffsets = new HashMap<>();
     private final Map<Integer, long[]> sinceRanges = new TreeMap<>();
     private final List<String> sinceBatches = new ArrayList<>();
+    private final List<Long> sinceOutcomeVersions = new ArrayList<>();
     private long sinceFirstArrivalNanos = -1;
     private long lastCheckpointNanos;
     private BatchReport lastReport;
@@ -179,12 +166,9 @@ public final class TrainingJob implements Runnable {
                 "no checkpoint of " + config.policyId() + " readable on " + config.policyCheckpointsTopic()));
         lastVersion = latest.version();
         ObjectiveConfig oc = config.objectiveConfig();
-        objective = new Objective(oc);
-        estimators = new OffPolicyEstimators(config.weightCap());
-        if (oc.klCoefficient() > 0) {
-            reference = TransformerPolicy.fromBytes(log.reference().get().bytes(), device);
-        }
-        load(latest.bytes());
+        learner = new BatchLearner(config, device, oc.klCoefficient() > 0 ? log.reference().get().bytes() : null,
+                metrics);
+        learner.load(latest.bytes());
         log = null;
         LOG.info("continuing {} from version {} (sha256 {}), objective {}, K={} batches, T={} ms", config.policyId(),
                 lastVersion, latest.sha256(), oc.kind().id(), config.checkpointEveryBatches(),
@@ -252,7 +236,11 @@ public final class TrainingJob implements Runnable {
                     if (sinceFirstArrivalNanos < 0) {
                         sinceFirstArrivalNanos = arrival;
                     }
-                    learnBatch(r.value(), r.partition(), r.offset(), scorer);
+                    lastReport = learner.learn(r.value(), r.partition(), r.offset(), scorer);
+                    sinceOutcomeVersions.add(scorer.version());
+                    for (TrainingListener l : listeners) {
+                        l.onBatch(lastReport);
+                    }
                     nextOffsets.put(tp, r.offset() + 1);
                     sinceRanges.compute(r.partition(), (p, range) -> range == null
                             ? new long[] {r.offset(), r.offset(), 1} : new long[] {range[0], r.offset(), range[2] + 1});
@@ -279,7 +267,9 @@ public final class TrainingJob implements Runnable {
             }
         } finally {
             consumer = null;
-            closeModels();
+            if (learner != null) {
+                learner.close();
+            }
         }
         LOG.info("training job ended ({}): {} batches learned, {} checkpoints, last version {}", reason, learned,
                 published.size(), lastVersion);
@@ -303,258 +293,26 @@ public final class TrainingJob implements Runnable {
                 && System.nanoTime() - lastCheckpointNanos >= config.checkpointEveryMs() * 1_000_000L;
     }
 
-    /** The policy, f0 and a fresh optimizer from a checkpoint's bytes. */
-    private void load(byte[] bytes) {
-        closeTrained();
-        policy = TransformerPolicy.fromBytes(bytes, device);
-        f0 = TransformerPolicy.fromBytes(bytes, device);
-        updater = new PolicyUpdater(policy, config.updaterConfig());
-    }
-
-    private void closeTrained() {
-        if (policy != null) {
-            policy.close();
-            policy = null;
-        }
-        if (f0 != null) {
-            f0.close();
-            f0 = null;
-        }
-    }
-
-    private void closeModels() {
-        closeTrained();
-        if (reference != null) {
-            reference.close();
-            reference = null;
-        }
-    }
-
     /** Seed of a batch's randomness: the config seed and the batch id, stable across restarts. */
     static long batchSeed(long seed, String batchId) {
-        long h = seed * 0x9E3779B97F4A7C15L;
-        for (byte b : batchId.getBytes(StandardCharsets.UTF_8)) {
-            h = (h ^ b) * 0x100000001B3L;
-        }
-        h ^= h >>> 33;
-        h *= 0xff51afd7ed558ccdL;
-        h ^= h >>> 33;
-        return h;
-    }
-
-    /** One logged record and what the estimators need of it. */
-    private record Usable(LoggedRecord record, DirectOutcome source) {
-    }
-
-    private void learnBatch(TrainingBatch batch, int partition, long offset, OutcomeScorer scorer) {
-        long t0 = System.nanoTime();
-        String batchId = batch.getBatchId().toString();
-        long seed = batchSeed(config.seed(), batchId);
-        WordTokenizer tok = policy.tokenizer();
-        boolean haveG = scorer.available();
-        List<Usable> usable = new ArrayList<>();
-        for (DirectOutcome d : batch.getRecords()) {
-            LoggedRecord lr = toLogged(d, haveG);
-            if (lr != null) {
-                usable.add(new Usable(lr, d));
-            }
-        }
-        ObjectiveKind kind = objective.config().kind();
-        List<F0Sample> samples = new ArrayList<>();
-        int m = config.drSamples();
-        if (m > 0 && !usable.isEmpty() && (haveG || kind == ObjectiveKind.DR_CPO || kind == ObjectiveKind.OO_RLHF)) {
-            SamplingSpec spec = config.samplingSpec();
-            List<int[]> contexts = new ArrayList<>(m);
-            for (int j = 0; j < m; j++) {
-                contexts.add(usable.get(j % usable.size()).record().sequence().context());
-            }
-            SampleBatch drawn = f0.sample(contexts, spec, config.samplingMaxTokens(), seed);
-            double[] lp = drawn.logProbs();
-            for (int j = 0; j < m; j++) {
-                DirectOutcome src = usable.get(j % usable.size()).source();
-                int[] x = drawn.texts().get(j);
-                double g = scorer.score(src.getContext().toString(), tok.decode(x), covariates(src));
-                samples.add(new F0Sample(new TokenSequence(contexts.get(j), x), Math.min(0.0, lp[j]), g, spec));
-            }
-        }
-        List<LoggedRecord> recs = new ArrayList<>(usable.size());
-        long tokens = 0;
-        for (Usable u : usable) {
-            recs.add(u.record());
-            tokens += u.record().sequence().text().length;
-        }
-        boolean samplesInObjective = kind == ObjectiveKind.DR_CPO || kind == ObjectiveKind.OO_RLHF;
-        if (samplesInObjective) {
-            for (F0Sample s : samples) {
-                tokens += s.sequence().text().length;
-            }
-        }
-        ObjectiveBatch ob = new ObjectiveBatch(recs, samplesInObjective ? samples : List.of());
-        Engine.getInstance().setRandomSeed((int) seed);
-        Map<String, Double> stats = new LinkedHashMap<>();
-        long s0 = System.nanoTime();
-        for (int s = 0; s < config.stepsPerBatch(); s++) {
-            StepResult r = updater.step(objective, ob, reference);
-            metrics.step(r.updated());
-            stats = new LinkedHashMap<>(r.stats());
-            if (!r.updated()) {
-                LOG.debug("batch {} step {} skipped: {}", batchId, s, r.skipReason());
-            }
-        }
-        double stepSeconds = (System.nanoTime() - s0) / 1e9;
-        List<Estimate> estimates = estimates(usable, samples);
-        stats.put("outcomeModelVersion", (double) scorer.version());
-        BatchReport report = new BatchReport(batchId, partition, offset, batch.getRecords().size(), usable.size(),
-                samples.size(), stats, estimates, tokens * config.stepsPerBatch(), stepSeconds,
-                (System.nanoTime() - t0) / 1e9);
-        lastReport = report;
-        metrics.batch(report);
-        LOG.info("batch {} ({}@{}): {} / {} records, m={}, loss {}, value {}, w max {} / {} (raw / clipped), ESS {} / {},"
-                        + " {}", batchId, partition, offset, usable.size(), report.records(), samples.size(),
-                fmt(stats.get("loss")), fmt(stats.get("value")), fmt(stats.get("w.raw.max")),
-                fmt(stats.get("w.clipped.max")), fmt(stats.get("w.raw.ess")), fmt(stats.get("w.clipped.ess")),
-                describe(estimates));
-        for (TrainingListener l : listeners) {
-            l.onBatch(report);
-        }
-    }
-
-    private static String fmt(Double d) {
-        return d == null ? "-" : String.format("%.4g", d);
-    }
-
-    private static String describe(List<Estimate> es) {
-        StringBuilder sb = new StringBuilder();
-        for (Estimate e : es) {
-            sb.append(e.estimator()).append(' ').append(fmt(e.value())).append(" +- ").append(fmt(e.stdError())).append("; ");
-        }
-        return sb.toString();
-    }
-
-    private static Map<String, Double> covariates(DirectOutcome d) {
-        Map<String, Double> m = new HashMap<>();
-        d.getReaderCovariates().forEach((k, v) -> m.put(k.toString(), v));
-        return m;
-    }
-
-    /** The objective's view of a record, or null when the policy cannot score it. */
-    private LoggedRecord toLogged(DirectOutcome d, boolean haveG) {
-        int[] c = ints(d.getContextTokens());
-        int[] x = ints(d.getTokens());
-        int v = policy.vocabSize();
-        for (int[] part : new int[][] {c, x}) {
-            for (int t : part) {
-                if (t == WordTokenizer.PAD || t == WordTokenizer.BOS || t < 0 || t >= v) {
-                    return null;
-                }
-            }
-        }
-        if (1 + Math.min(c.length, policy.maxContext()) + Math.max(0, x.length - 1) > policy.maxLen()) {
-            return null;
-        }
-        boolean rated = d.getResolution() == Resolution.RATED;
-        try {
-            return new LoggedRecord(new TokenSequence(c, x), d.getLogPropensity(), d.getOutcome(), rated,
-                    d.getRatingPropensity(), haveG ? d.getOutcomePrediction() : 0.0, SamplingSpec.of(d.getSampling()));
-        } catch (IllegalArgumentException e) {
-            LOG.debug("record {} not usable: {}", d.getGenerationId(), e.getMessage());
-            return null;
-        }
-    }
-
-    private static int[] ints(List<Integer> l) {
-        int[] a = new int[l.size()];
-        for (int i = 0; i < a.length; i++) {
-            a[i] = l.get(i);
-        }
-        return a;
-    }
-
-    /**
-     * IPW, SNIPW (and DM, DR, SNDR with samples) of the updated policy: logP_f recomputed under
-     * each record's logged spec, logP_R as logged. The unrated policy maps to outcomes as the
-     * objective does; rated-only-weighted uses y' = r y / P(rated) over all records (unbiased for
-     * IPW and DR).
-     */
-    private List<Estimate> estimates(List<Usable> usable, List<F0Sample> samples) {
-        ObjectiveConfig oc = objective.config();
-        List<LoggedRecord> sel = new ArrayList<>();
-        List<Double> ys = new ArrayList<>();
-        for (Usable u : usable) {
-            LoggedRecord r = u.record();
-            switch (oc.unratedPolicy()) {
-                case DEFAULT_OUTCOME -> {
-                    sel.add(r);
-                    ys.add(r.rated() || Double.isFinite(r.outcome()) ? r.outcome() : oc.defaultOutcome());
-                }
-                case RATED_ONLY_WEIGHTED -> {
-                    sel.add(r);
-                    ys.add(r.rated() ? r.outcome() / r.ratingPropensity() : 0.0);
-                }
-                case DROP -> {
-                    if (r.rated()) {
-                        sel.add(r);
-                        ys.add(r.outcome());
-                    }
-                }
-                default -> throw new IllegalStateException();
-            }
-        }
-        if (sel.isEmpty()) {
-            return List.of();
-        }
-        int n = sel.size();
-        double[] logPf;
-        double[] logPr = new double[n];
-        double[] y = new double[n];
-        double[] g = new double[n];
-        List<TokenSequence> seqs = new ArrayList<>(n);
-        List<SamplingSpec> specs = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            LoggedRecord r = sel.get(i);
-            seqs.add(r.sequence());
-            specs.add(oc.policySpec() != null ? oc.policySpec() : r.spec());
-            logPr[i] = r.logPropensity();
-            y[i] = ys.get(i);
-            g[i] = r.outcomePrediction();
-        }
-        try (NDManager mgr = policy.manager().newSubManager()) {
-            logPf = policy.logProb(mgr, seqs, specs, false).toType(DataType.FLOAT64, false).toDoubleArray();
-        }
-        PolicySamples ps = null;
-        if (!samples.isEmpty()) {
-            int m = samples.size();
-            List<TokenSequence> sseq = new ArrayList<>(m);
-            double[] lf0 = new double[m];
-            double[] gs = new double[m];
-            for (int j = 0; j < m; j++) {
-                sseq.add(samples.get(j).sequence());
-                lf0[j] = samples.get(j).logProbF0();
-                gs[j] = samples.get(j).outcomePrediction();
-            }
-            double[] lf = policy.logProbValues(sseq, samples.get(0).spec());
-            ps = new PolicySamples(lf, lf0, gs);
-        }
-        try {
-            return estimators.all(new LoggedRecords(logPf, logPr, y, g), ps);
-        } catch (IllegalArgumentException e) {
-            LOG.warn("no estimates for this batch: {}", e.getMessage());
-            return List.of();
-        }
+        return BatchLearner.batchSeed(seed, batchId);
     }
 
     private PublishedCheckpoint checkpoint(CheckpointPublisher publisher, KafkaConsumer<String, TrainingBatch> c,
                                            OutcomeScorer scorer) {
         long t0 = System.nanoTime();
+        PolicyModel policy = learner.policy();
         byte[] weights = policy.toBytes();
         long version = lastVersion + 1;
         List<OffsetRange> ranges = new ArrayList<>();
         sinceRanges.forEach((p, r) -> ranges.add(OffsetRange.newBuilder().setTopic(config.trainingBatchesTopic())
                 .setPartition(p).setFirstOffset(r[0]).setLastOffset(r[1]).setCount(r[2]).build()));
         Map<String, String> hp = new TreeMap<>(config.hyperParameters());
-        objective.config().toMap().forEach((k, v) -> hp.put("objective." + k, v));
-        hp.put("outcomeModelVersion", Long.toString(scorer.version()));
-        hp.put("adam", "restarts at every checkpoint");
+        learner.objective().config().toMap().forEach((k, v) -> hp.put("objective." + k, v));
+        hp.put(OUTCOME_MODEL_VERSION, Long.toString(scorer.version()));
+        hp.put(OUTCOME_MODEL_VERSIONS, sinceOutcomeVersions.stream().map(String::valueOf)
+                .collect(java.util.stream.Collectors.joining(",")));
+        hp.put(ADAM, "restarts at every checkpoint");
         Map<String, String> repro = new LinkedHashMap<>(Devices.reproducibility(device));
         repro.put("batchSeed", "fnv-splitmix(seed, batchId)");
         Map<String, Double> m = new TreeMap<>();
@@ -572,7 +330,7 @@ public final class TrainingJob implements Runnable {
         m.put("batchesSinceParent", (double) sinceBatches.size());
         m.put("steps", (double) metrics.steps());
         CheckpointMetadata meta = new CheckpointMetadata(config.policyId(), version, lastVersion,
-                System.currentTimeMillis(), TransformerPolicy.FORMAT, modelMap(), objective.config().kind().id(), hp,
+                System.currentTimeMillis(), policy.format(), policy.description(), learner.objective().config().kind().id(), hp,
                 config.seed(), repro, sinceBatches, ranges, est, m);
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
         nextOffsets.forEach((tp, o) -> offsets.put(tp, new OffsetAndMetadata(o)));
@@ -582,11 +340,12 @@ public final class TrainingJob implements Runnable {
                 sinceFirstArrivalNanos < 0 ? 0.0 : (now - sinceFirstArrivalNanos) / 1e9);
         lastVersion = version;
         sinceBatches.clear();
+        sinceOutcomeVersions.clear();
         sinceRanges.clear();
         nextOffsets.clear();
         sinceFirstArrivalNanos = -1;
         lastCheckpointNanos = now;
-        load(weights);
+        learner.load(weights);
         metrics.checkpoint(pc);
         LOG.info("published {}/{} (parent {}, {} batches, {} bytes, sha256 {}) in {} s; batch-to-checkpoint {} s",
                 config.policyId(), version, version - 1, meta.batches().size(), weights.length, sha,
@@ -597,9 +356,4 @@ public final class TrainingJob implements Runnable {
         return pc;
     }
 
-    private Map<String, String> modelMap() {
-        Map<String, String> mm = new LinkedHashMap<>(policy.config().toMap());
-        mm.put("tokenizer", policy.tokenizer().id());
-        return mm;
-    }
 }

@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Parameter;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A causal language model used as a policy: exact sequence log-probabilities (differentiable,
@@ -21,6 +22,15 @@ import java.util.List;
  * open one sub-manager of {@link #manager()} per step and close it.
  */
 public interface PolicyModel extends AutoCloseable {
+
+    /** The vocabulary: id {@code i} of the model is piece {@code i}; it travels in {@link #toBytes()}. */
+    WordTokenizer tokenizer();
+
+    /** Header of {@link #toBytes()}; {@link Policies#fromBytes} reads it to choose the reader. */
+    String format();
+
+    /** What checkpoint metadata records of the model: architecture or kind, sizes, tokenizer id. */
+    Map<String, String> description();
 
     /** Number of token ids. */
     int vocabSize();
@@ -42,6 +52,15 @@ public interface PolicyModel extends AutoCloseable {
 
     /** The trainable parameters in a fixed order. */
     List<Parameter> parameters();
+
+    /** Number of scalar parameters. */
+    default long parameterCount() {
+        long n = 0;
+        for (Parameter p : parameters()) {
+            n += p.getArray().getShape().size();
+        }
+        return n;
+    }
 
     /**
      * Raw next-token logits {@code (B, L, V)} for right-padded inputs (PAD = 0 after each row's

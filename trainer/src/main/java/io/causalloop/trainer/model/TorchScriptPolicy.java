@@ -19,6 +19,7 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -26,15 +27,17 @@ import java.util.Map;
  * A user's exported TorchScript causal LM as a {@link PolicyModel}: its {@code forward} takes
  * token ids (B, T) int64 and returns logits (B, T, V) as its first output. Scoring and sampling
  * are the shared ones of {@link AbstractPolicy} (sampling recomputes the whole sequence per
- * token: there is no KV cache). It must use BOS = 1 and PAD = 0 and EOS = 2 like
- * {@link WordTokenizer}, or the caller must map ids.
+ * token: there is no KV cache). Its ids are those of the {@link WordTokenizer} given with it
+ * (PAD = 0, BOS = 1, EOS = 2, UNK = 3, then the vocabulary), which travels with the weights.
  *
  * <p>Loaded with DJL's {@code trainParam=true}, so its parameters train like the transformer's.
- * Byte format {@value #FORMAT}: the header, vocabulary size, positions, then the TorchScript
- * module as DJL's {@code SymbolBlock.saveParameters} writes it.
+ * Byte format {@value #FORMAT} (big-endian): the header as modified UTF-8, the number of
+ * positions, the tokenizer's bytes (length-prefixed), then the TorchScript module as DJL's
+ * {@code SymbolBlock.saveParameters} writes it (libtorch's own {@code torch.jit.save} archive).
  *
- * <p>Not tested in this module: producing a TorchScript file needs Python and torch, which the
- * build machine lacks.
+ * <p>Tested on {@code src/test/resources/torchscript/tiny-lm.pt}, a TorchScript archive in the
+ * format {@code torch.jit.save} writes, whose logits the test recomputes by hand: loading,
+ * logits, log-probabilities, sampling, a training step and the byte round trip.
  */
 public final class TorchScriptPolicy extends AbstractPolicy {
 
@@ -45,15 +48,20 @@ public final class TorchScriptPolicy extends AbstractPolicy {
     private final NDManager manager;
     private final Block block;
     private final ParameterStore store;
+    private final WordTokenizer tokenizer;
     private final int vocabSize;
     private final int maxLen;
     private final List<Parameter> parameters;
 
-    private TorchScriptPolicy(Model model, NDManager manager, Block block, int vocabSize, int maxLen) {
+    private TorchScriptPolicy(Model model, NDManager manager, Block block, WordTokenizer tokenizer, int maxLen) {
+        if (maxLen < 2) {
+            throw new IllegalArgumentException("maxLen must be >= 2, got " + maxLen);
+        }
         this.model = model;
         this.manager = manager;
         this.block = block;
-        this.vocabSize = vocabSize;
+        this.tokenizer = tokenizer;
+        this.vocabSize = tokenizer.vocabSize();
         this.maxLen = maxLen;
         this.store = new ParameterStore(manager, false);
         this.parameters = parametersOf(block);
@@ -63,11 +71,11 @@ public final class TorchScriptPolicy extends AbstractPolicy {
      * Loads a TorchScript file ({@code .pt}) with trainable parameters.
      *
      * @param file the exported module
-     * @param vocabSize size of its output vocabulary
+     * @param tokenizer its vocabulary: id i of the model is piece i of the tokenizer
      * @param maxLen positions it accepts
      * @param device where to load it
      */
-    public static TorchScriptPolicy load(Path file, int vocabSize, int maxLen, Device device) {
+    public static TorchScriptPolicy load(Path file, WordTokenizer tokenizer, int maxLen, Device device) {
         Model model = Model.newInstance("policy", device, "PyTorch");
         try {
             model.load(file, null, Map.of("trainParam", "true"));
@@ -78,7 +86,7 @@ public final class TorchScriptPolicy extends AbstractPolicy {
             model.close();
             throw new IllegalArgumentException("not a TorchScript module: " + file, e);
         }
-        return new TorchScriptPolicy(model, model.getNDManager(), model.getBlock(), vocabSize, maxLen);
+        return new TorchScriptPolicy(model, model.getNDManager(), model.getBlock(), tokenizer, maxLen);
     }
 
     /** Reads {@link #toBytes()}; throws {@link UnknownFormatVersionException} on another header. */
@@ -88,17 +96,45 @@ public final class TorchScriptPolicy extends AbstractPolicy {
             if (!FORMAT.equals(header)) {
                 throw new UnknownFormatVersionException(FORMAT, header);
             }
-            int vocab = in.readInt();
             int len = in.readInt();
+            byte[] tok = new byte[in.readInt()];
+            in.readFully(tok);
+            WordTokenizer tokenizer = WordTokenizer.fromBytes(tok);
             NDManager manager = NDManager.newBaseManager(device, "PyTorch");
-            SymbolBlock block = Engine.getEngine("PyTorch").newSymbolBlock(manager);
-            block.loadParameters(manager, in);
-            return new TorchScriptPolicy(null, manager, block, vocab, len);
+            try {
+                SymbolBlock block = Engine.getEngine("PyTorch").newSymbolBlock(manager);
+                block.loadParameters(manager, in);
+                return new TorchScriptPolicy(null, manager, block, tokenizer, len);
+            } catch (RuntimeException | IOException | MalformedModelException e) {
+                manager.close();
+                throw e;
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("unreadable TorchScript policy bytes", e);
         } catch (MalformedModelException e) {
             throw new IllegalArgumentException("malformed TorchScript policy bytes", e);
         }
+    }
+
+    @Override
+    public WordTokenizer tokenizer() {
+        return tokenizer;
+    }
+
+    @Override
+    public String format() {
+        return FORMAT;
+    }
+
+    @Override
+    public Map<String, String> description() {
+        Map<String, String> d = new LinkedHashMap<>();
+        d.put("kind", "torchscript");
+        d.put("vocabSize", Integer.toString(vocabSize));
+        d.put("maxLen", Integer.toString(maxLen));
+        d.put("parameters", Long.toString(parameterCount()));
+        d.put("tokenizer", tokenizer.id());
+        return d;
     }
 
     @Override
@@ -154,8 +190,10 @@ public final class TorchScriptPolicy extends AbstractPolicy {
             ByteArrayOutputStream bos = new ByteArrayOutputStream();
             DataOutputStream out = new DataOutputStream(bos);
             out.writeUTF(FORMAT);
-            out.writeInt(vocabSize);
             out.writeInt(maxLen);
+            byte[] tok = tokenizer.toBytes();
+            out.writeInt(tok.length);
+            out.write(tok);
             block.saveParameters(out);
             out.flush();
             return bos.toByteArray();

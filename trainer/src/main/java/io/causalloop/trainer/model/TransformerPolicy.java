@@ -98,6 +98,7 @@ public final class TransformerPolicy extends AbstractPolicy {
     }
 
     /** The tokenizer that travels with the weights. */
+    @Override
     public WordTokenizer tokenizer() {
         return tokenizer;
     }
@@ -137,13 +138,17 @@ public final class TransformerPolicy extends AbstractPolicy {
         return parameters;
     }
 
-    /** Number of scalar parameters. */
-    public long parameterCount() {
-        long n = 0;
-        for (Parameter p : parameters) {
-            n += p.getArray().getShape().size();
-        }
-        return n;
+    @Override
+    public String format() {
+        return FORMAT;
+    }
+
+    /** The architecture ({@link ModelConfig#toMap()}) and the tokenizer's id. */
+    @Override
+    public Map<String, String> description() {
+        Map<String, String> d = new LinkedHashMap<>(config.toMap());
+        d.put("tokenizer", tokenizer.id());
+        return d;
     }
 
     @Override

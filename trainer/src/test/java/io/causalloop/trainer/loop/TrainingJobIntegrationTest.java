@@ -27,11 +27,17 @@ import io.causalloop.schemas.ValueEstimate;
 import io.causalloop.serde.SpecificAvroSerde;
 import io.causalloop.simulator.Corpus;
 import io.causalloop.topics.TopicSpec;
+import io.causalloop.trainer.model.Policies;
+import io.causalloop.trainer.model.PolicyModel;
 import io.causalloop.trainer.model.SampleBatch;
+import io.causalloop.trainer.model.TorchScriptPolicy;
 import io.causalloop.trainer.model.SamplingSpec;
 import io.causalloop.trainer.model.TokenSequence;
 import io.causalloop.trainer.model.TransformerPolicy;
 import io.causalloop.trainer.model.WordTokenizer;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -45,6 +51,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The loop on the embedded broker with a tiny model: batches in, checkpoints out, loaded back
@@ -101,7 +108,7 @@ class TrainingJobIntegrationTest {
     /** {@code count} batches of 6 records drawn from v0 with the logging spec; outcomes 1 and 0.25 when rated, default 0 otherwise. */
     static List<TrainingBatch> batches(byte[] v0, String prefix, int from, int count) {
         List<TrainingBatch> out = new ArrayList<>();
-        try (TransformerPolicy p = TransformerPolicy.fromBytes(v0, Device.cpu())) {
+        try (PolicyModel p = Policies.fromBytes(v0, Device.cpu())) {
             WordTokenizer tok = p.tokenizer();
             List<Corpus.Exchange> ex = Corpus.exchanges(99, 200);
             for (int b = from; b < from + count; b++) {
@@ -231,6 +238,79 @@ class TrainingJobIntegrationTest {
             ValueEstimate published = v1.metadata().estimates().get(0);
             assertEquals("IPW", published.getEstimator());
             assertEquals(ipw.value(), published.getValue(), 0.0);
+        }
+    }
+
+    @Test
+    void shouldSignCheckpointsSoOnlyTheMatchingPublicKeyAcceptsThem(EmbeddedStack stack, @TempDir Path dir)
+            throws Exception {
+        java.security.KeyPairGenerator gen = java.security.KeyPairGenerator.getInstance("Ed25519");
+        java.security.KeyPair trainerKey = gen.generateKeyPair();
+        java.security.KeyPair otherKey = gen.generateKeyPair();
+        Path keyFile = dir.resolve("trainer-key.pem");
+        Files.writeString(keyFile, io.causalloop.checkpoint.CheckpointKeys.toPem(trainerKey.getPrivate()));
+        String topic = "tb-signed";
+        stack.createTopics(List.of(TopicSpec.of(topic, 1, 1)));
+        Map<String, Object> base = settings(stack, "signed", "g-signed", topic);
+        base.put(TrainerConfig.SIGNING_KEY_FILE, keyFile.toString());
+        TrainerConfig config = config(base, 10, 1);
+        assertTrue(!config.hyperParameters().containsKey(TrainerConfig.SIGNING_KEY_FILE), "not a hyper-parameter");
+        AssembledCheckpoint v0 = ReferencePolicy.ensurePublished(config);
+        produceBatches(stack, topic, batches(v0.bytes(), "signed", 0, 1));
+        assertEquals(1, TrainingJob.run(config).checkpoints().size());
+
+        CheckpointLog trusted = CheckpointLog.read(config, Duration.ofSeconds(30),
+                new io.causalloop.checkpoint.CheckpointVerifier(trainerKey.getPublic()));
+        assertTrue(trusted.reference().orElseThrow().signatureVerified());
+        assertEquals(1, trusted.latest().orElseThrow().version());
+        assertTrue(trusted.latest().orElseThrow().signatureVerified());
+        CheckpointLog forged = CheckpointLog.read(config, Duration.ofSeconds(30),
+                new io.causalloop.checkpoint.CheckpointVerifier(otherKey.getPublic()));
+        assertTrue(forged.latest().isEmpty(), "no checkpoint verifies under another key");
+    }
+
+    @Test
+    void shouldTrainAUsersTorchScriptModelAndPublishItInItsOwnFormat(EmbeddedStack stack, @TempDir Path dir)
+            throws Exception {
+        Path model = dir.resolve("tiny-lm.pt");
+        try (InputStream in = getClass().getResourceAsStream("/torchscript/tiny-lm.pt")) {
+            Files.copy(in, model);
+        }
+        Path vocabulary = dir.resolve("vocabulary.txt");
+        Files.writeString(vocabulary, String.join("\n",
+                WordTokenizer.of(List.of("red", "green", "blue", "cat", "dog", "runs", "sleeps", ".")).pieces()) + "\n");
+        String topic = "tb-torchscript";
+        stack.createTopics(List.of(TopicSpec.of(topic, 1, 1)));
+        Map<String, Object> base = settings(stack, "ts", "g-ts", topic);
+        base.put(TrainerConfig.TORCHSCRIPT_FILE, model.toString());
+        base.put(TrainerConfig.TORCHSCRIPT_VOCABULARY, vocabulary.toString());
+        base.put(TrainerConfig.TORCHSCRIPT_MAX_LEN, "16");
+        base.put(TrainerConfig.LEARNING_RATE, "0.05");
+
+        AssembledCheckpoint v0 = ReferencePolicy.ensurePublished(config(base, 10, 2));
+        assertEquals(TorchScriptPolicy.FORMAT, v0.metadata().weightsFormat());
+        assertEquals(ReferencePolicy.OBJECTIVE_TORCHSCRIPT, v0.metadata().objective());
+        assertEquals("torchscript", v0.metadata().modelConfig().get("kind"));
+        List<TrainingBatch> batches = batches(v0.bytes(), "ts", 0, 2);
+        produceBatches(stack, topic, batches);
+
+        TrainingResult r = TrainingJob.run(config(base, 10, 2));
+        assertEquals(2, r.batchesLearned());
+        AssembledCheckpoint v1 = CheckpointLog.read(config(base, 10, 2), Duration.ofSeconds(30)).latest().orElseThrow();
+        assertEquals(1, v1.version());
+        assertEquals(TorchScriptPolicy.FORMAT, v1.metadata().weightsFormat());
+        assertEquals(r.lastCheckpoint().sha256(), v1.sha256());
+        List<TokenSequence> seqs = new ArrayList<>();
+        for (DirectOutcome d : batches.get(0).getRecords()) {
+            seqs.add(new TokenSequence(d.getContextTokens().stream().mapToInt(Integer::intValue).toArray(),
+                    d.getTokens().stream().mapToInt(Integer::intValue).toArray()));
+        }
+        try (PolicyModel before = Policies.fromBytes(v0.bytes(), Device.cpu());
+             PolicyModel after = Policies.fromBytes(v1.bytes(), Device.cpu())) {
+            assertTrue(after instanceof TorchScriptPolicy);
+            double[] a = before.logProbValues(seqs, LOGGING_SPEC);
+            double[] b = after.logProbValues(seqs, LOGGING_SPEC);
+            assertNotEquals(java.util.Arrays.toString(a), java.util.Arrays.toString(b), "the weights were trained");
         }
     }
 
