@@ -52,6 +52,12 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * -Dexec.mainClass=io.causalloop.trainer.bench.LoopBenchmark -Dexec.args="BATCHES RECORDS K THREADS DEVICE PRETRAIN_STEPS"}
  * (defaults 30 32 5 all-cores auto 1500; the MALLOC_* variables of the launch scripts set). On a GPU
  * machine {@code auto} picks the GPU.
+ *
+ * <p>A seventh argument {@code reference-shape} makes the batches the shape of the reference
+ * measurement ({@link ModelBenchmark}'s B x T = RECORDS x 64 positions: 8 context tokens and a
+ * 56-token text per record, logged under the plain distribution) and learns them with
+ * {@code cpo} and no f0 samples, so the job's optimizer steps do the same work as the model
+ * benchmark's training step, and prints positions/s counted as the model benchmark counts tokens.
  */
 public final class LoopBenchmark {
 
@@ -66,6 +72,7 @@ public final class LoopBenchmark {
         int threads = args.length > 3 ? Integer.parseInt(args[3]) : Runtime.getRuntime().availableProcessors();
         String device = args.length > 4 ? args[4] : "auto";
         String pretrainSteps = args.length > 5 ? args[5] : "1500";
+        boolean referenceShape = args.length > 6 && args[6].equals("reference-shape");
         long intervalMs = 300;
         System.setProperty("ai.djl.offline", "true");
         System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
@@ -83,6 +90,11 @@ public final class LoopBenchmark {
             s.put(TrainerConfig.PRETRAIN_STEPS, pretrainSteps);
             s.put(TrainerConfig.POLL_TIMEOUT_MS, "50");
             s.put("max.in.flight.requests.per.connection", "1");
+            if (referenceShape) {
+                s.put(TrainerConfig.OBJECTIVE, "cpo");
+                s.put(TrainerConfig.DR_SAMPLES, "0");
+                s.put(TrainerConfig.MODEL_MAX_LEN, "64");
+            }
             TrainerConfig config = TrainerConfig.of(s);
 
             long t0 = System.nanoTime();
@@ -97,7 +109,8 @@ public final class LoopBenchmark {
             produce(stack, "outcome-models", List.of(OutcomeModelSnapshot.newBuilder(ModelMerger.initialSnapshot("outcome",
                     LinkKind.RIDGE, FeatureExtractor.defaultSpec(), 1.0, 1.0, 0L)).setVersion(1).setIntercept(0.5).build()),
                     x -> "outcome");
-            List<TrainingBatch> data = batches(v0.bytes(), batches, records);
+            List<TrainingBatch> data = referenceShape ? referenceShapeBatches(v0.bytes(), batches, records)
+                    : batches(v0.bytes(), batches, records);
             Map<String, Long> producedAt = new java.util.concurrent.ConcurrentHashMap<>();
             Thread producer = new Thread(() -> {
                 try {
@@ -143,6 +156,12 @@ public final class LoopBenchmark {
                 batchSeconds += r.seconds();
             }
             int measured = Math.max(1, reports.size() - 2);
+            if (referenceShape) {
+                double positions = (double) measured * records * REFERENCE_POSITIONS * config.stepsPerBatch();
+                System.out.printf("reference shape (B %d x T %d, cpo, m=0): %.0f positions/s in the job's optimizer steps,"
+                        + " ratio %.2f vs 15000 (count as ModelBenchmark's tokens/s)%n", records, REFERENCE_POSITIONS,
+                        positions / stepSeconds, positions / stepSeconds / 15000);
+            }
             System.out.printf("loop: %d batches x %d records, m=%s, K=%d, threads=%d, device=%s: %.1f s in the job%n",
                     result.batchesLearned(), records, config.drSamples(), k, threads,
                     io.causalloop.trainer.model.Devices.select(device), jobSeconds);
@@ -215,6 +234,52 @@ public final class LoopBenchmark {
                 out.add(TrainingBatch.newBuilder().setBatchId("b" + b).setCreatedAtMs(b).setClosedBy("size")
                         .setRecords(recs).setLineage(List.of()).setRecordCount(size).setRatedCount(0).setSumOutcome(0)
                         .setSumInverseRatingPropensity(0).setMinLogPropensity(-100).setMaxLogPropensity(0).build());
+            }
+        }
+        return out;
+    }
+
+    /** Positions per record in the reference-shape batches: BOS + 8 context + 56 text - 1. */
+    static final int REFERENCE_POSITIONS = 64;
+
+    /** Batches of the reference measurement's shape: random texts of 56 tokens after 8 of context. */
+    static List<TrainingBatch> referenceShapeBatches(byte[] v0, int count, int size) {
+        SamplingSpec plain = SamplingSpec.PLAIN;
+        SplittableRandom rng = new SplittableRandom(5);
+        List<TrainingBatch> out = new ArrayList<>();
+        try (TransformerPolicy p = TransformerPolicy.fromBytes(v0, Device.cpu())) {
+            WordTokenizer tok = p.tokenizer();
+            int v = tok.vocabSize();
+            for (int b = 0; b < count; b++) {
+                List<DirectOutcome> recs = new ArrayList<>();
+                for (int i = 0; i < size; i++) {
+                    int[] c = new int[8];
+                    int[] x = new int[REFERENCE_POSITIONS - c.length];
+                    for (int j = 0; j < c.length; j++) {
+                        c[j] = 3 + rng.nextInt(v - 3);
+                    }
+                    for (int j = 0; j < x.length; j++) {
+                        x[j] = 3 + rng.nextInt(v - 3);
+                    }
+                    boolean rated = rng.nextDouble() < 0.5;
+                    recs.add(DirectOutcome.newBuilder().setGenerationId("r" + b + "-" + i)
+                            .setGenerationTimestampMs(b).setResolvedAtMs(b).setExperimentId("e").setArm("a")
+                            .setUnitId("u" + i).setContext(tok.decode(c)).setContextTokens(boxed(c))
+                            .setText(tok.decode(x)).setTokens(boxed(x)).setPolicyId("bench").setPolicyVersion(0L)
+                            .setSampling(plain.toAvro(1.0, x.length)).setReaderCovariates(Map.of())
+                            .setOutcome(rated ? rng.nextInt(2) : Double.NaN).setOutcomeKind(OutcomeKind.OTHER)
+                            .setRatingCount(rated ? 1 : 0).setAggregation("mean")
+                            .setResolution(rated ? Resolution.RATED : Resolution.UNRATED)
+                            .setLogPropensity(-x.length * Math.log(v - 3)).setPropensitySource(PropensitySource.LOGGED)
+                            .setRatingPropensity(0.5).setOutcomePrediction(0.3).setOutcomeModelId("outcome")
+                            .setOutcomeModelVersion(1L)
+                            .setGenerationSource(new OffsetRange("generations", 0, (long) b * size + i,
+                                    (long) b * size + i, 1L))
+                            .setRatingSources(List.of()).build());
+                }
+                out.add(TrainingBatch.newBuilder().setBatchId("b" + b).setCreatedAtMs(b).setClosedBy("size")
+                        .setRecords(recs).setLineage(List.of()).setRecordCount(size).setRatedCount(0).setSumOutcome(0)
+                        .setSumInverseRatingPropensity(0).setMinLogPropensity(-1000).setMaxLogPropensity(0).build());
             }
         }
         return out;
