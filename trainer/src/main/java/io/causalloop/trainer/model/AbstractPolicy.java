@@ -1,5 +1,6 @@
 package io.causalloop.trainer.model;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
@@ -8,6 +9,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
+import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -23,6 +25,52 @@ import java.util.SplittableRandom;
  * (implementations with a KV cache override {@link #sample}).
  */
 public abstract class AbstractPolicy implements PolicyModel {
+
+    /** The manager that owns the parameters (closed with the policy). */
+    protected final NDManager manager;
+    /** Parameter access for the block's forward pass. */
+    protected final ParameterStore store;
+    /** The vocabulary that travels with the weights. */
+    protected final WordTokenizer tokenizer;
+    private final List<Parameter> parameters;
+
+    /**
+     * @param manager owns the parameters
+     * @param block the network; its parameters, in its fixed order, are the trainable ones
+     * @param tokenizer the vocabulary
+     */
+    protected AbstractPolicy(NDManager manager, Block block, WordTokenizer tokenizer) {
+        this.manager = manager;
+        this.tokenizer = tokenizer;
+        this.store = new ParameterStore(manager, false);
+        this.parameters = parametersOf(block);
+    }
+
+    @Override
+    public WordTokenizer tokenizer() {
+        return tokenizer;
+    }
+
+    @Override
+    public NDManager manager() {
+        return manager;
+    }
+
+    @Override
+    public Device device() {
+        return manager.getDevice();
+    }
+
+    @Override
+    public List<Parameter> parameters() {
+        return parameters;
+    }
+
+    /** The floating-point type of the first parameter (float32 when there is none). */
+    @Override
+    public DataType dataType() {
+        return parameters.isEmpty() ? DataType.FLOAT32 : parameters.get(0).getArray().getDataType();
+    }
 
     /** The trainable parameters of {@code block}, in the block's fixed order. */
     protected static List<Parameter> parametersOf(Block block) {

@@ -7,11 +7,8 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Block;
-import ai.djl.nn.Parameter;
 import ai.djl.nn.SymbolBlock;
-import ai.djl.training.ParameterStore;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -20,7 +17,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -45,26 +41,19 @@ public final class TorchScriptPolicy extends AbstractPolicy {
     public static final String FORMAT = "causal-loop-torchscript/1";
 
     private final Model model;
-    private final NDManager manager;
     private final Block block;
-    private final ParameterStore store;
-    private final WordTokenizer tokenizer;
     private final int vocabSize;
     private final int maxLen;
-    private final List<Parameter> parameters;
 
     private TorchScriptPolicy(Model model, NDManager manager, Block block, WordTokenizer tokenizer, int maxLen) {
+        super(manager, block, tokenizer);
         if (maxLen < 2) {
             throw new IllegalArgumentException("maxLen must be >= 2, got " + maxLen);
         }
         this.model = model;
-        this.manager = manager;
         this.block = block;
-        this.tokenizer = tokenizer;
         this.vocabSize = tokenizer.vocabSize();
         this.maxLen = maxLen;
-        this.store = new ParameterStore(manager, false);
-        this.parameters = parametersOf(block);
     }
 
     /**
@@ -117,11 +106,6 @@ public final class TorchScriptPolicy extends AbstractPolicy {
     }
 
     @Override
-    public WordTokenizer tokenizer() {
-        return tokenizer;
-    }
-
-    @Override
     public String format() {
         return FORMAT;
     }
@@ -150,26 +134,6 @@ public final class TorchScriptPolicy extends AbstractPolicy {
     @Override
     public int maxContext() {
         return maxLen / 2;
-    }
-
-    @Override
-    public NDManager manager() {
-        return manager;
-    }
-
-    @Override
-    public Device device() {
-        return manager.getDevice();
-    }
-
-    @Override
-    public DataType dataType() {
-        return parameters.isEmpty() ? DataType.FLOAT32 : parameters.get(0).getArray().getDataType();
-    }
-
-    @Override
-    public List<Parameter> parameters() {
-        return parameters;
     }
 
     @Override

@@ -8,7 +8,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
-import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.NormalInitializer;
 import ai.djl.util.Pair;
 import java.io.ByteArrayInputStream;
@@ -45,22 +44,15 @@ public final class TransformerPolicy extends AbstractPolicy {
     public static final String FORMAT = "causal-loop-policy/1";
 
     private final ModelConfig config;
-    private final WordTokenizer tokenizer;
-    private final NDManager manager;
     private final CausalTransformerBlock block;
-    private final ParameterStore store;
     private final DataType dataType;
-    private final List<Parameter> parameters;
 
     private TransformerPolicy(ModelConfig config, WordTokenizer tokenizer, NDManager manager,
                               CausalTransformerBlock block, DataType dataType) {
+        super(manager, block, tokenizer);
         this.config = config;
-        this.tokenizer = tokenizer;
-        this.manager = manager;
         this.block = block;
         this.dataType = dataType;
-        this.store = new ParameterStore(manager, false);
-        this.parameters = parametersOf(block);
     }
 
     /** A freshly initialized float32 policy (weights N(0, 0.02), LayerNorm 1/0, biases 0). */
@@ -97,12 +89,6 @@ public final class TransformerPolicy extends AbstractPolicy {
         return config;
     }
 
-    /** The tokenizer that travels with the weights. */
-    @Override
-    public WordTokenizer tokenizer() {
-        return tokenizer;
-    }
-
     @Override
     public int vocabSize() {
         return config.vocabSize();
@@ -119,23 +105,8 @@ public final class TransformerPolicy extends AbstractPolicy {
     }
 
     @Override
-    public NDManager manager() {
-        return manager;
-    }
-
-    @Override
-    public Device device() {
-        return manager.getDevice();
-    }
-
-    @Override
     public DataType dataType() {
         return dataType;
-    }
-
-    @Override
-    public List<Parameter> parameters() {
-        return parameters;
     }
 
     @Override
