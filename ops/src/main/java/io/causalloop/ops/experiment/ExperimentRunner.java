@@ -23,6 +23,7 @@ import io.causalloop.simulator.Response;
 import io.causalloop.simulator.Simulation;
 import io.causalloop.simulator.TrueValue;
 import io.causalloop.trainer.model.ModelConfig;
+import io.causalloop.trainer.model.OwnedArrays;
 import io.causalloop.trainer.model.SamplingSpec;
 import io.causalloop.trainer.model.TokenSequence;
 import io.causalloop.trainer.model.TransformerPolicy;
@@ -35,6 +36,7 @@ import io.causalloop.trainer.objective.ObjectiveConfig;
 import io.causalloop.trainer.objective.ObjectiveKind;
 import io.causalloop.trainer.objective.ObjectiveResult;
 import io.causalloop.trainer.objective.PolicyUpdater;
+import io.causalloop.trainer.objective.Pretrainer;
 import io.causalloop.trainer.objective.StepResult;
 import io.causalloop.trainer.objective.UnratedPolicy;
 import io.causalloop.trainer.objective.UpdaterConfig;
@@ -271,7 +273,7 @@ public final class ExperimentRunner {
       }
       long n = tokens;
       StepResult r = locked(() -> updater.step(m -> {
-        NDArray nll = policy.logProb(m, batch, SamplingSpec.PLAIN, true).sum().neg().div(n);
+        NDArray nll = OwnedArrays.div(policy.logProb(m, batch, SamplingSpec.PLAIN, true).sum().neg(), n);
         return new ObjectiveResult(nll, Map.of("loss", nll.stopGradient().toType(DataType.FLOAT64, false).getDouble()));
       }));
       losses.add(r.stats().get("loss"));
@@ -582,17 +584,7 @@ public final class ExperimentRunner {
   // Small numerics
 
   static int[] shuffled(int n, SplittableRandom rng) {
-    int[] a = new int[n];
-    for (int i = 0; i < n; i++) {
-      a[i] = i;
-    }
-    for (int i = n - 1; i > 0; i--) {
-      int j = rng.nextInt(i + 1);
-      int t = a[i];
-      a[i] = a[j];
-      a[j] = t;
-    }
-    return a;
+    return Pretrainer.shuffled(n, rng);
   }
 
   static double mean(double[] a) {

@@ -107,7 +107,8 @@ public final class Pretrainer {
         return Math.exp(nll / tokens);
     }
 
-    private static int[] shuffled(int n, SplittableRandom rng) {
+    /** A uniformly random permutation of {@code 0 .. n-1} (Fisher-Yates), from {@code rng}. */
+    public static int[] shuffled(int n, SplittableRandom rng) {
         int[] a = new int[n];
         for (int i = 0; i < n; i++) {
             a[i] = i;
