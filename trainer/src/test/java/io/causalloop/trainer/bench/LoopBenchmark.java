@@ -161,6 +161,26 @@ public final class LoopBenchmark {
                 System.out.printf("reference shape (B %d x T %d, cpo, m=0): %.0f positions/s in the job's optimizer steps,"
                         + " ratio %.2f vs 15000 (count as ModelBenchmark's tokens/s)%n", records, REFERENCE_POSITIONS,
                         positions / stepSeconds, positions / stepSeconds / 15000);
+                // the same learner code on the same batches in the same JVM, outside the job: no consumer,
+                // no producer, no broker traffic; what the plumbing around the model costs is the difference
+                double outside = 0;
+                try (io.causalloop.trainer.loop.BatchLearner learner = new io.causalloop.trainer.loop.BatchLearner(
+                        config, io.causalloop.trainer.model.Devices.select(device), null,
+                        new io.causalloop.trainer.loop.TrainerMetrics());
+                     io.causalloop.trainer.loop.OutcomeScorer none = io.causalloop.trainer.loop.OutcomeScorer.fixed(null)) {
+                    learner.load(result.lastCheckpoint().weights());
+                    for (int i = 0; i < data.size(); i++) {
+                        BatchReport r = learner.learn(data.get(i), 0, i, none);
+                        if (i >= 2) {
+                            outside += r.stepSeconds();
+                        }
+                    }
+                }
+                double outsidePositions = (double) (data.size() - 2) * records * REFERENCE_POSITIONS
+                        * config.stepsPerBatch();
+                System.out.printf("the same learner outside the job, same JVM and batches: %.0f positions/s; in the job /"
+                        + " outside: %.2f%n", outsidePositions / outside,
+                        (positions / stepSeconds) / (outsidePositions / outside));
             }
             System.out.printf("loop: %d batches x %d records, m=%s, K=%d, threads=%d, device=%s: %.1f s in the job%n",
                     result.batchesLearned(), records, config.drSamples(), k, threads,
