@@ -31,6 +31,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
@@ -56,6 +57,7 @@ public final class BatchLearner implements AutoCloseable {
     private PolicyModel policy;
     private PolicyModel f0;
     private PolicyUpdater updater;
+    private Level batchLogLevel = Level.INFO;
 
     /**
      * @param config objective, optimizer, sampling and seed settings
@@ -70,6 +72,12 @@ public final class BatchLearner implements AutoCloseable {
         this.objective = new Objective(config.objectiveConfig());
         this.estimators = new OffPolicyEstimators(config.weightCap());
         this.reference = referenceBytes == null ? null : Policies.fromBytes(referenceBytes, device);
+    }
+
+    /** Logs each batch's line at DEBUG instead of INFO (a replay re-learns many). */
+    public BatchLearner quiet() {
+        batchLogLevel = Level.DEBUG;
+        return this;
     }
 
     /** The policy, f0 and a fresh optimizer from a checkpoint's bytes. */
@@ -178,8 +186,8 @@ public final class BatchLearner implements AutoCloseable {
                 samples.size(), stats, estimates, tokens * config.stepsPerBatch(), stepSeconds,
                 (System.nanoTime() - t0) / 1e9);
         metrics.batch(report);
-        LOG.info("batch {} ({}@{}): {} / {} records, m={}, loss {}, value {}, w max {} / {} (raw / clipped), ESS {} / {},"
-                        + " {}", batchId, partition, offset, usable.size(), report.records(), samples.size(),
+        LOG.log(batchLogLevel, "batch {} ({}@{}): {} / {} records, m={}, loss {}, value {}, w max {} / {} (raw / clipped),"
+                        + " ESS {} / {}, {}", batchId, partition, offset, usable.size(), report.records(), samples.size(),
                 fmt(stats.get("loss")), fmt(stats.get("value")), fmt(stats.get("w.raw.max")),
                 fmt(stats.get("w.clipped.max")), fmt(stats.get("w.raw.ess")), fmt(stats.get("w.clipped.ess")),
                 describe(estimates));

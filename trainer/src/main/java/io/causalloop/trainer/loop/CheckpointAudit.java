@@ -216,7 +216,7 @@ public final class CheckpointAudit {
             return finding(c, Status.UNVERIFIABLE, "", 0, "the KL reference (version 0) is not on the topic");
         }
         String replayed;
-        try (BatchLearner learner = new BatchLearner(recorded, device, reference, new TrainerMetrics())) {
+        try (BatchLearner learner = new BatchLearner(recorded, device, reference, new TrainerMetrics()).quiet()) {
             learner.load(parent.bytes());
             for (int i = 0; i < batches.size(); i++) {
                 ConsumerRecord<String, TrainingBatch> r = batches.get(i);
