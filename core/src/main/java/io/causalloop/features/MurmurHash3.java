@@ -84,19 +84,22 @@ public final class MurmurHash3 {
     return fmix(mixH(mixH(seed, mixK(a)), mixK(b)) ^ 8);
   }
 
-  private static int mixK(int k) {
+  /** The block mix of one 32-bit block (package-private: the extractor hoists it out of loops). */
+  static int mixK(int k) {
     k *= C1;
     k = Integer.rotateLeft(k, 15);
     return k * C2;
   }
 
-  private static int mixH(int h, int k) {
+  /** Folds a mixed block into the state. */
+  static int mixH(int h, int k) {
     h ^= k;
     h = Integer.rotateLeft(h, 13);
     return h * 5 + 0xe6546b64;
   }
 
-  private static int fmix(int h) {
+  /** The finalizer. */
+  static int fmix(int h) {
     h ^= h >>> 16;
     h *= 0x85ebca6b;
     h ^= h >>> 13;

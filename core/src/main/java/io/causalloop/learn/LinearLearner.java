@@ -35,7 +35,8 @@ import java.util.Objects;
 public final class LinearLearner implements OnlineLearner {
   /** Accumulator scales below this are folded into the accumulators (one dense pass). */
   private static final double MIN_SCALE = 1e-150;
-  private static final int STRIDE = 3;
+  /** Doubles per feature of one learner. */
+  private static final int WIDTH = 3;
   private static final int W = 0;
   private static final int G = 1;
   private static final int P = 2;
@@ -44,10 +45,15 @@ public final class LinearLearner implements OnlineLearner {
   private final int dimension;
   /**
    * Per feature {@code j}, side by side so that one record touches one cache line per feature
-   * rather than three: {@code state[3j]} the weight, {@code state[3j+1]} the AdaGrad accumulator
-   * (divided by {@link #accumulatorScale}), {@code state[3j+2]} the pending (unpublished) change.
+   * rather than three: {@code state[s*j+l]} the weight, {@code state[s*j+l+1]} the AdaGrad
+   * accumulator (divided by {@link #accumulatorScale}), {@code state[s*j+l+2]} the pending
+   * (unpublished) change, with {@code s} the {@link #stride} and {@code l} the {@link #lane}.
    */
   private final double[] state;
+  /** Doubles between consecutive features: {@value #WIDTH}, or more when learners interleave. */
+  private final int stride;
+  /** Where this learner's three doubles sit within a feature's stride. */
+  private final int lane;
   private double intercept;
   private double pendingIntercept;
   private double accumulatorScale = 1.0;
@@ -62,7 +68,39 @@ public final class LinearLearner implements OnlineLearner {
       throw new IllegalArgumentException("dimension must be >= 1, was " + dimension);
     }
     this.dimension = dimension;
-    this.state = new double[Math.multiplyExact(STRIDE, dimension)];
+    this.state = new double[Math.multiplyExact(WIDTH, dimension)];
+    this.stride = WIDTH;
+    this.lane = 0;
+  }
+
+  /** A zero model whose state is lane {@code lane} of the shared, interleaved {@code state}. */
+  private LinearLearner(LearnerConfig config, int dimension, double[] state, int stride,
+      int lane) {
+    this.config = Objects.requireNonNull(config, "config");
+    this.dimension = dimension;
+    this.state = state;
+    this.stride = stride;
+    this.lane = lane;
+  }
+
+  /**
+   * Zero models of {@code dimension} features, one per config, whose states are interleaved in
+   * one array: feature {@code j}'s weight, accumulator and pending change of every learner sit
+   * side by side, so learners that see the same feature vectors (one after the other) touch one
+   * region of memory per feature instead of one per learner. Each learner is otherwise
+   * independent; results are exactly those of separate learners.
+   */
+  static LinearLearner[] interleaved(int dimension, LearnerConfig... configs) {
+    if (dimension < 1) {
+      throw new IllegalArgumentException("dimension must be >= 1, was " + dimension);
+    }
+    int stride = Math.multiplyExact(WIDTH, configs.length);
+    double[] shared = new double[Math.multiplyExact(stride, dimension)];
+    LinearLearner[] out = new LinearLearner[configs.length];
+    for (int k = 0; k < configs.length; k++) {
+      out[k] = new LinearLearner(configs[k], dimension, shared, stride, WIDTH * k);
+    }
+    return out;
   }
 
   public LearnerConfig config() {
@@ -81,7 +119,7 @@ public final class LinearLearner implements OnlineLearner {
     double[] st = state;
     double s = 0.0;
     for (int i = 0; i < idx.length; i++) {
-      s += st[STRIDE * idx[i] + W] * val[i];
+      s += st[stride * idx[i] + lane + W] * val[i];
     }
     return intercept + s;
   }
@@ -109,7 +147,7 @@ public final class LinearLearner implements OnlineLearner {
       interceptAccumulator *= lambda;
       if (accumulatorScale < MIN_SCALE) {
         for (int j = 0; j < dimension; j++) {
-          state[STRIDE * j + G] *= accumulatorScale;
+          state[stride * j + lane + G] *= accumulatorScale;
         }
         accumulatorScale = 1.0;
       }
@@ -125,15 +163,18 @@ public final class LinearLearner implements OnlineLearner {
     int[] idx = x.indices();
     double[] val = x.values();
     double scale = accumulatorScale;
+    // one division per record instead of one per feature: g^2 * (1/scale) differs from
+    // g^2 / scale by rounding only (pass 1 is bound by its divisions and square roots)
+    double invScale = 1.0 / scale;
     double[] st = state;
     double[] step = steps.length >= idx.length ? steps : (steps = new double[idx.length * 2]);
     // pass 1: accumulate g^2, keep each full step, and the move of the margin the full step makes
     double move = d0;
     for (int i = 0; i < idx.length; i++) {
-      int j = STRIDE * idx[i];
+      int j = stride * idx[i] + lane;
       double g = r * val[i] + l2 * st[j + W];
       if (g != 0.0) {
-        double a = st[j + G] + g * g / scale;
+        double a = st[j + G] + g * g * invScale;
         st[j + G] = a;
         double d = -eta * g / Math.sqrt(delta0 + a * scale);
         step[i] = d;
@@ -154,7 +195,7 @@ public final class LinearLearner implements OnlineLearner {
       if (d == 0.0) {
         continue;
       }
-      int j = STRIDE * idx[i];
+      int j = stride * idx[i] + lane;
       d *= s;
       st[j + W] += d;
       st[j + P] += d;
@@ -181,42 +222,42 @@ public final class LinearLearner implements OnlineLearner {
 
   /** Current weight of feature {@code j}. */
   public double weight(int j) {
-    return state[STRIDE * j + W];
+    return state[stride * j + lane + W];
   }
 
   /** Current AdaGrad accumulator {@code G_j} (discounted). */
   public double accumulator(int j) {
-    return state[STRIDE * j + G] * accumulatorScale;
+    return state[stride * j + lane + G] * accumulatorScale;
   }
 
   // ---- package-private plumbing for OnlineModel -------------------------------------------
 
   /** The pending (unpublished) change of feature {@code j}. */
   double pending(int j) {
-    return state[STRIDE * j + P];
+    return state[stride * j + lane + P];
   }
 
   /** Sets every weight to 0 (accumulators and pending changes stay). */
   void clearWeights() {
     for (int j = 0; j < dimension; j++) {
-      state[STRIDE * j + W] = 0.0;
+      state[stride * j + lane + W] = 0.0;
     }
   }
 
   /** Sets the weight of feature {@code j}. */
   void setWeight(int j, double w) {
-    state[STRIDE * j + W] = w;
+    state[stride * j + lane + W] = w;
   }
 
   /** Adds {@code d} to the weight of feature {@code j}. */
   void addWeight(int j, double d) {
-    state[STRIDE * j + W] += d;
+    state[stride * j + lane + W] += d;
   }
 
   /** Adds every pending change to its weight. */
   void addPendingToWeights() {
     for (int j = 0; j < dimension; j++) {
-      state[STRIDE * j + W] += state[STRIDE * j + P];
+      state[stride * j + lane + W] += state[stride * j + lane + P];
     }
   }
 
@@ -230,7 +271,7 @@ public final class LinearLearner implements OnlineLearner {
 
   void clearPending() {
     for (int j = 0; j < dimension; j++) {
-      state[STRIDE * j + P] = 0.0;
+      state[stride * j + lane + P] = 0.0;
     }
     pendingIntercept = 0.0;
   }
@@ -240,21 +281,26 @@ public final class LinearLearner implements OnlineLearner {
     out.writeDouble(pendingIntercept);
     out.writeDouble(accumulatorScale);
     out.writeDouble(interceptAccumulator);
-    Codec.writeDense(out, state, W, STRIDE, dimension);
-    Codec.writeDense(out, state, P, STRIDE, dimension);
-    Codec.writeDense(out, state, G, STRIDE, dimension);
+    Codec.writeDense(out, state, lane + W, stride, dimension);
+    Codec.writeDense(out, state, lane + P, stride, dimension);
+    Codec.writeDense(out, state, lane + G, stride, dimension);
   }
 
   static LinearLearner readFrom(DataInput in, LearnerConfig config, int dimension)
       throws IOException {
-    LinearLearner l = new LinearLearner(config, dimension);
+    return readInto(in, new LinearLearner(config, dimension));
+  }
+
+  /** Reads {@link #writeTo} output into the zero learner {@code l} (which may be interleaved). */
+  static LinearLearner readInto(DataInput in, LinearLearner l) throws IOException {
+    int dimension = l.dimension;
     l.intercept = in.readDouble();
     l.pendingIntercept = in.readDouble();
     l.accumulatorScale = in.readDouble();
     l.interceptAccumulator = in.readDouble();
-    Codec.readDense(in, l.state, W, STRIDE, dimension);
-    Codec.readDense(in, l.state, P, STRIDE, dimension);
-    Codec.readDense(in, l.state, G, STRIDE, dimension);
+    Codec.readDense(in, l.state, l.lane + W, l.stride, dimension);
+    Codec.readDense(in, l.state, l.lane + P, l.stride, dimension);
+    Codec.readDense(in, l.state, l.lane + G, l.stride, dimension);
     return l;
   }
 

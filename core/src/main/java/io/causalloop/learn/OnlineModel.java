@@ -91,8 +91,57 @@ public final class OnlineModel implements OnlineLearner {
       double learningRate, double initialAccumulator) {
     LearnerConfig cfg = new LearnerConfig(snapshot.getKind(), snapshot.getL2(),
         snapshot.getForgetting(), learningRate, initialAccumulator);
-    OnlineModel m = new OnlineModel(snapshot.getModelId(), taskId, snapshot.getFeatureSpec(), cfg,
+    return start(snapshot, taskId, cfg,
         new LinearLearner(cfg, 1 << snapshot.getFeatureSpec().getHashBits()));
+  }
+
+  /**
+   * The models of one task that learn from the same feature vectors, one after the other (the
+   * stream's rating-propensity and outcome models), each as
+   * {@link #fromSnapshot(OutcomeModelSnapshot, String, double, double)} would make it, but with
+   * their learners' state interleaved in one array when their feature specs have the same size:
+   * feature {@code j} of every model sits in one place, so the second model finds in cache what the
+   * first just touched. Predictions, deltas and state are exactly those of separate models; each
+   * model is used on its own as usual.
+   *
+   * @param snapshots the merged snapshots to start from, one per model
+   * @param learningRates and {@code initialAccumulators}: each model's step-size settings
+   */
+  public static OnlineModel[] fromSnapshotsInterleaved(List<OutcomeModelSnapshot> snapshots,
+      String taskId, double[] learningRates, double[] initialAccumulators) {
+    int n = snapshots.size();
+    if (learningRates.length != n || initialAccumulators.length != n) {
+      throw new IllegalArgumentException("one learning rate and initial accumulator per snapshot");
+    }
+    LearnerConfig[] configs = new LearnerConfig[n];
+    int bits = -1;
+    boolean sameSize = true;
+    for (int k = 0; k < n; k++) {
+      OutcomeModelSnapshot s = snapshots.get(k);
+      configs[k] = new LearnerConfig(s.getKind(), s.getL2(), s.getForgetting(), learningRates[k],
+          initialAccumulators[k]);
+      int b = s.getFeatureSpec().getHashBits();
+      sameSize &= bits < 0 || b == bits;
+      bits = b;
+    }
+    OnlineModel[] out = new OnlineModel[n];
+    if (!sameSize) {
+      for (int k = 0; k < n; k++) {
+        out[k] = fromSnapshot(snapshots.get(k), taskId, learningRates[k], initialAccumulators[k]);
+      }
+      return out;
+    }
+    LinearLearner[] learners = LinearLearner.interleaved(1 << bits, configs);
+    for (int k = 0; k < n; k++) {
+      out[k] = start(snapshots.get(k), taskId, configs[k], learners[k]);
+    }
+    return out;
+  }
+
+  private static OnlineModel start(OutcomeModelSnapshot snapshot, String taskId,
+      LearnerConfig cfg, LinearLearner learner) {
+    OnlineModel m = new OnlineModel(snapshot.getModelId(), taskId, snapshot.getFeatureSpec(), cfg,
+        learner);
     m.baseVersion = snapshot.getVersion();
     m.recordsLearned = watermark(snapshot, taskId);
     m.loadBase(snapshot);

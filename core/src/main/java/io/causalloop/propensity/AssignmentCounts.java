@@ -1,11 +1,11 @@
 package io.causalloop.propensity;
 
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 
 /**
@@ -59,24 +59,59 @@ public record AssignmentCounts(double clock, String[] candidates, double[] count
     return -1;
   }
 
-  /** Versioned binary form for a state store. */
+  /**
+   * Versioned binary form for a state store: the bytes {@link DataOutputStream} would write (ints,
+   * {@code writeDouble}, {@code writeUTF}'s modified UTF-8), encoded here into one exactly sized
+   * array because a stream task writes every changed group at every delta.
+   */
   public byte[] toBytes() {
-    try {
-      ByteArrayOutputStream b = new ByteArrayOutputStream();
-      DataOutputStream out = new DataOutputStream(b);
-      out.writeInt(MAGIC);
-      out.writeInt(FORMAT_VERSION);
-      out.writeDouble(clock);
-      out.writeInt(candidates.length);
-      for (int i = 0; i < candidates.length; i++) {
-        out.writeUTF(candidates[i]);
-        out.writeDouble(counts[i]);
+    int size = 4 + 4 + 8 + 4;
+    int[] utfLengths = new int[candidates.length];
+    for (int i = 0; i < candidates.length; i++) {
+      int len = utfLength(candidates[i]);
+      if (len > 65535) {
+        throw new UncheckedIOException(new java.io.UTFDataFormatException(
+            "candidate name too long: " + len + " bytes"));
       }
-      out.flush();
-      return b.toByteArray();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      utfLengths[i] = len;
+      size += 2 + len + 8;
     }
+    ByteBuffer out = ByteBuffer.allocate(size);
+    out.putInt(MAGIC);
+    out.putInt(FORMAT_VERSION);
+    out.putLong(Double.doubleToLongBits(clock));
+    out.putInt(candidates.length);
+    for (int i = 0; i < candidates.length; i++) {
+      String c = candidates[i];
+      out.putShort((short) utfLengths[i]);
+      for (int k = 0; k < c.length(); k++) {
+        char ch = c.charAt(k);
+        if (ch >= 0x0001 && ch <= 0x007F) {
+          out.put((byte) ch);
+        } else if (ch <= 0x07FF) {
+          out.put((byte) (0xC0 | ((ch >> 6) & 0x1F)));
+          out.put((byte) (0x80 | (ch & 0x3F)));
+        } else {
+          out.put((byte) (0xE0 | ((ch >> 12) & 0x0F)));
+          out.put((byte) (0x80 | ((ch >> 6) & 0x3F)));
+          out.put((byte) (0x80 | (ch & 0x3F)));
+        }
+      }
+      out.putLong(Double.doubleToLongBits(counts[i]));
+    }
+    return out.array();
+  }
+
+  /** Length of {@code s} in modified UTF-8 ({@link java.io.DataOutput#writeUTF}). */
+  private static int utfLength(String s) {
+    int len = s.length();
+    for (int k = 0; k < s.length(); k++) {
+      char ch = s.charAt(k);
+      if (ch >= 0x0080 || ch == 0) {
+        len += ch >= 0x0800 ? 2 : 1;
+      }
+    }
+    return len;
   }
 
   /**

@@ -34,6 +34,33 @@ class FeatureAccumulatorTest {
   }
 
   @Test
+  void accumulatorShouldCountUnitOccurrencesAndSwitchToValuesMidway() {
+    FeatureExtractor.Accumulator acc = new FeatureExtractor.Accumulator();
+    SplittableRandom rng = new SplittableRandom(6);
+    for (int round = 0; round < 60; round++) {
+      // unit occurrences (the text features), then in some rounds a few weighted ones
+      // (covariates) added after them, as the extractor does; every size of sort path
+      int n = rng.nextInt(round % 4 == 0 ? 3_000 : 120);
+      int weighted = round % 3 == 0 ? rng.nextInt(40) : 0;
+      int range = 1 + rng.nextInt(round % 2 == 0 ? 64 : 1 << (1 + rng.nextInt(24)));
+      int[] idx = new int[n + weighted];
+      double[] val = new double[n + weighted];
+      acc.clear();
+      for (int i = 0; i < n + weighted; i++) {
+        idx[i] = rng.nextInt(range);
+        if (i < n) {
+          val[i] = 1.0;
+          acc.add(idx[i]);
+        } else {
+          val[i] = rng.nextDouble() * 3 - 1;
+          acc.add(idx[i], val[i]);
+        }
+      }
+      assertEquals(SparseVector.of(idx, val, n + weighted), acc.toVector(), "round " + round);
+    }
+  }
+
+  @Test
   void extractShouldNotDependOnWhatTheThreadExtractedBefore() throws Exception {
     FeatureExtractor fx = new FeatureExtractor(FeatureExtractor.spec(18, 3, 4, true,
         List.of("age", "segment")));

@@ -202,6 +202,46 @@ class DistributedLearningTest {
   }
 
   @Test
+  void interleavedModelsShouldBehaveExactlyAsSeparateOnes() {
+    // an outcome model (RIDGE) and a rating-propensity model (LOGISTIC, forgetting) of one task,
+    // learning from the same vectors; the outcome model skips some records, as in the stream
+    LearnerConfig ratingCfg = new LearnerConfig(LinkKind.LOGISTIC, 1.0, 0.999, 0.05, 1.0);
+    OutcomeModelSnapshot ratingInitial = ModelMerger.initialSnapshot("rating", LinkKind.LOGISTIC,
+        LinearLearnerTest.SPEC, ratingCfg.l2(), ratingCfg.forgetting(), 0L);
+    OnlineModel[] pair = OnlineModel.fromSnapshotsInterleaved(List.of(initial(), ratingInitial),
+        "t", new double[] {CFG.learningRate(), ratingCfg.learningRate()},
+        new double[] {CFG.initialAccumulator(), ratingCfg.initialAccumulator()});
+    OnlineModel outcome = task(initial(), "t");
+    OnlineModel rating = OnlineModel.fromSnapshot(ratingInitial, "t", ratingCfg.learningRate(),
+        ratingCfg.initialAccumulator());
+    ModelMerger merger = new ModelMerger(initial());
+    Simulated sim = new Simulated(11, 10, 0.3, LinearLearnerTest.DIM);
+    for (int i = 0; i < 3_000; i++) {
+      SparseVector x = sim.next();
+      double rated = sim.bernoulliOutcome(x);
+      assertEquals(rating.predictThenLearn(x, rated, 1.0), pair[1].predictThenLearn(x, rated, 1.0),
+          0.0, "rating, record " + i);
+      if (i % 3 != 0) {
+        double y = sim.gaussianOutcome(x, 0.5);
+        assertEquals(outcome.predictThenLearn(x, y, 1.0), pair[0].predictThenLearn(x, y, 1.0),
+            0.0, "outcome, record " + i);
+      } else {
+        assertEquals(outcome.predict(x), pair[0].predict(x), 0.0);
+      }
+      if (i % 500 == 499) {
+        OutcomeModelDelta d = outcome.drainDelta(i).orElseThrow();
+        assertEquals(d, pair[0].drainDelta(i).orElseThrow());
+        assertEquals(rating.drainDelta(i), pair[1].drainDelta(i));
+        merger.merge(d);
+        OutcomeModelSnapshot s = merger.publish(i);
+        assertEquals(outcome.rebase(s), pair[0].rebase(s));
+      }
+    }
+    assertArrayEquals(outcome.toBytes(), pair[0].toBytes());
+    assertArrayEquals(rating.toBytes(), pair[1].toBytes());
+  }
+
+  @Test
   void mergerShouldRejectDeltasOfAnotherModel() {
     ModelMerger merger = new ModelMerger(initial());
     OnlineModel other = OnlineModel.create("other", "t", LinearLearnerTest.SPEC, CFG);

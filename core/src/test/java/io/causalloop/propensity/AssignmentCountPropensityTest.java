@@ -76,6 +76,43 @@ class AssignmentCountPropensityTest {
   }
 
   @Test
+  void countsBytesShouldBeWhatDataOutputStreamWrites() throws Exception {
+    // the stored format is DataOutputStream's: ints, writeDouble, writeUTF (modified UTF-8,
+    // where U+0000 takes two bytes and a surrogate three)
+    SplittableRandom rng = new SplittableRandom(3);
+    for (int round = 0; round < 50; round++) {
+      int n = rng.nextInt(40);
+      String[] names = new String[n];
+      double[] counts = new double[n];
+      for (int i = 0; i < n; i++) {
+        StringBuilder name = new StringBuilder("c" + i);
+        for (int k = rng.nextInt(30); k > 0; k--) {
+          int kind = rng.nextInt(4);
+          name.append((char) (kind == 0 ? rng.nextInt(0x80) : kind == 1 ? rng.nextInt(0x800)
+              : kind == 2 ? rng.nextInt(0x10000) : 0));
+        }
+        names[i] = name.toString();
+        counts[i] = rng.nextInt(5) == 0 ? 0.0 : rng.nextDouble() * 100;
+      }
+      AssignmentCounts c = new AssignmentCounts(rng.nextDouble() * 1e6, names, counts);
+      java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+      java.io.DataOutputStream out = new java.io.DataOutputStream(b);
+      out.writeInt(0x434c4143);
+      out.writeInt(1);
+      out.writeDouble(c.clock());
+      out.writeInt(n);
+      for (int i = 0; i < n; i++) {
+        out.writeUTF(names[i]);
+        out.writeDouble(counts[i]);
+      }
+      out.flush();
+      org.junit.jupiter.api.Assertions.assertArrayEquals(b.toByteArray(), c.toBytes(),
+          "round " + round);
+      assertEquals(c, AssignmentCounts.fromBytes(c.toBytes()));
+    }
+  }
+
+  @Test
   void groupKeyShouldDependOnExperimentAndContext() {
     String k = AssignmentCountPropensity.groupKey("exp", "ctx");
     assertEquals(k, AssignmentCountPropensity.groupKey("exp", "ctx"));

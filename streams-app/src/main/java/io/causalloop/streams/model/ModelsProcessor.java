@@ -23,6 +23,7 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -123,16 +124,25 @@ public final class ModelsProcessor implements Processor<String, JoinedRecord, St
                 }
             }
         }
-        this.outcome = startModel(settings.outcomeModelId(), sequences);
-        this.rating = startModel(settings.ratingModelId(), sequences);
+        // Both models learn from the same feature vector of each record: their state interleaved,
+        // the second finds in cache what the first just touched.
+        LearnerConfig outcomeCfg = settings.learner(settings.outcomeModelId());
+        LearnerConfig ratingCfg = settings.learner(settings.ratingModelId());
+        OnlineModel[] models = OnlineModel.fromSnapshotsInterleaved(
+                List.of(startSnapshot(settings.outcomeModelId(), sequences),
+                        startSnapshot(settings.ratingModelId(), sequences)),
+                taskId, new double[] {outcomeCfg.learningRate(), ratingCfg.learningRate()},
+                new double[] {outcomeCfg.initialAccumulator(), ratingCfg.initialAccumulator()});
+        this.outcome = models[0];
+        this.rating = models[1];
         context.schedule(Duration.ofMillis(settings.publishMs()), PunctuationType.WALL_CLOCK_TIME, now -> {
             publish();
             rebase();
         });
     }
 
-    /** The model of a task: the latest compatible merged snapshot, the task's delta sequence resumed. */
-    private OnlineModel startModel(String modelId, Map<String, Long> sequences) {
+    /** The snapshot a task's model starts from: the latest compatible merged one, the task's delta sequence resumed. */
+    private OutcomeModelSnapshot startSnapshot(String modelId, Map<String, Long> sequences) {
         LearnerConfig cfg = settings.learner(modelId);
         OutcomeModelSnapshot snapshot = global.get(modelId);
         if (snapshot == null || !compatible(snapshot, cfg)) {
@@ -154,7 +164,7 @@ public final class ModelsProcessor implements Processor<String, JoinedRecord, St
             snapshot = OutcomeModelSnapshot.newBuilder(snapshot).setContributors(contributors).build();
         }
         metrics.gauge(CausalLoopMetrics.MODEL_VERSION, "model", modelId, snapshot.getVersion());
-        return OnlineModel.fromSnapshot(snapshot, taskId, cfg.learningRate(), cfg.initialAccumulator());
+        return snapshot;
     }
 
     private boolean compatible(OutcomeModelSnapshot s, LearnerConfig cfg) {
