@@ -316,19 +316,14 @@ public final class CheckpointAudit {
         Map<String, Map<Long, OutcomeModelSnapshot>> out = new HashMap<>();
         try (KafkaConsumer<String, OutcomeModelSnapshot> c = KafkaClients.consumer(config, OutcomeModelSnapshot.class,
                 null, "audit-outcome-models")) {
-            List<TopicPartition> parts = KafkaClients.partitions(c, config.outcomeModelsTopic(), timeout);
-            c.assign(parts);
-            c.seekToBeginning(parts);
-            Map<TopicPartition, Long> ends = c.endOffsets(parts, timeout);
-            long deadline = System.nanoTime() + timeout.toNanos();
-            while (!KafkaClients.atEnd(c, ends) && System.nanoTime() < deadline) {
-                for (ConsumerRecord<String, OutcomeModelSnapshot> r : c.poll(Duration.ofMillis(200))) {
+            KafkaClients.readToEnd(c, config.outcomeModelsTopic(), timeout, timeout, records -> {
+                for (ConsumerRecord<String, OutcomeModelSnapshot> r : records) {
                     OutcomeModelSnapshot s = r.value();
                     if (s != null) {
                         out.computeIfAbsent(s.getModelId().toString(), k -> new TreeMap<>()).put(s.getVersion(), s);
                     }
                 }
-            }
+            });
         }
         return out;
     }

@@ -6,12 +6,9 @@ import io.causalloop.checkpoint.CheckpointVerifier;
 import io.causalloop.checkpoint.CheckpointIntegrityException;
 import io.causalloop.schemas.PolicyCheckpoint;
 import java.time.Duration;
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
@@ -87,32 +84,24 @@ public record CheckpointLog(Optional<AssembledCheckpoint> reference, Optional<As
         String topic = config.policyCheckpointsTopic();
         String policyId = config.policyId();
         CheckpointAssembler assembler = verifier == null ? new CheckpointAssembler() : new CheckpointAssembler(verifier);
-        long deadline = System.nanoTime() + timeout.toNanos();
         try (KafkaConsumer<String, PolicyCheckpoint> c = KafkaClients.consumer(config, PolicyCheckpoint.class, null,
                 "checkpoint-reader")) {
-            List<TopicPartition> parts = KafkaClients.partitions(c, topic, timeout);
-            c.assign(parts);
-            c.seekToBeginning(parts);
-            Map<TopicPartition, Long> ends = c.endOffsets(parts, timeout);
-            while (!KafkaClients.atEnd(c, ends)) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("could not read " + topic + " to its end within " + timeout);
-                }
-                for (ConsumerRecord<String, PolicyCheckpoint> r : c.poll(Duration.ofMillis(200))) {
+            boolean complete = KafkaClients.readToEnd(c, topic, timeout, timeout, records -> {
+                for (ConsumerRecord<String, PolicyCheckpoint> r : records) {
                     PolicyCheckpoint chunk = r.value();
                     if (chunk == null || !policyId.equals(chunk.getPolicyId())) {
                         continue;
                     }
-                    Optional<AssembledCheckpoint> done;
                     try {
-                        done = assembler.accept(chunk);
+                        assembler.accept(chunk).ifPresent(sink);
                     } catch (CheckpointIntegrityException e) {
                         LOG.warn("skipping a bad checkpoint chunk at {}-{}@{}: {}", r.topic(), r.partition(), r.offset(),
                                 e.getMessage());
-                        continue;
                     }
-                    done.ifPresent(sink);
                 }
+            });
+            if (!complete) {
+                throw new IllegalStateException("could not read " + topic + " to its end within " + timeout);
             }
         }
     }

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -67,6 +68,30 @@ final class KafkaClients {
         }
         out.sort((a, b) -> Integer.compare(a.partition(), b.partition()));
         return out;
+    }
+
+    /**
+     * Assigns every partition of {@code topic}, reads it from the beginning to the end offsets
+     * taken now, handing each poll's records to {@code sink}, and stops there or at the deadline.
+     *
+     * @param metadataTimeout bound on each wait for the topic's partitions and end offsets
+     * @param readTimeout bound on the whole read from this call on, metadata included
+     * @return whether the end was reached (false: the deadline came first)
+     */
+    static <K, V> boolean readToEnd(KafkaConsumer<K, V> consumer, String topic, Duration metadataTimeout,
+                                    Duration readTimeout, java.util.function.Consumer<ConsumerRecords<K, V>> sink) {
+        long deadline = System.nanoTime() + readTimeout.toNanos();
+        List<TopicPartition> parts = partitions(consumer, topic, metadataTimeout);
+        consumer.assign(parts);
+        consumer.seekToBeginning(parts);
+        Map<TopicPartition, Long> ends = consumer.endOffsets(parts, metadataTimeout);
+        while (!atEnd(consumer, ends)) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            sink.accept(consumer.poll(Duration.ofMillis(200)));
+        }
+        return true;
     }
 
     /** Whether the consumer's position reached {@code ends} on every partition. */

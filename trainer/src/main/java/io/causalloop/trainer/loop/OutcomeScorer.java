@@ -4,11 +4,9 @@ import io.causalloop.features.FeatureExtractor;
 import io.causalloop.learn.OnlineModel;
 import io.causalloop.schemas.OutcomeModelSnapshot;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
@@ -35,14 +33,8 @@ public final class OutcomeScorer implements AutoCloseable {
     public OutcomeScorer(TrainerConfig config) {
         this.modelId = config.outcomeModelId();
         this.consumer = KafkaClients.consumer(config, OutcomeModelSnapshot.class, null, "outcome-models");
-        List<TopicPartition> parts = KafkaClients.partitions(consumer, config.outcomeModelsTopic(), Duration.ofSeconds(30));
-        consumer.assign(parts);
-        consumer.seekToBeginning(parts);
-        Map<TopicPartition, Long> ends = consumer.endOffsets(parts, Duration.ofSeconds(30));
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (!KafkaClients.atEnd(consumer, ends) && System.nanoTime() < deadline) {
-            take(consumer.poll(Duration.ofMillis(200)));
-        }
+        KafkaClients.readToEnd(consumer, config.outcomeModelsTopic(), Duration.ofSeconds(30), Duration.ofSeconds(60),
+                this::take);
     }
 
     private OutcomeScorer(OutcomeModelSnapshot snapshot, long version) {
