@@ -13,7 +13,6 @@ import io.causalloop.schemas.OutcomeModelSnapshot;
 import io.causalloop.schemas.PropensitySource;
 import io.causalloop.schemas.Resolution;
 import io.causalloop.schemas.TrainingBatch;
-import io.causalloop.serde.SpecificAvroSerde;
 import io.causalloop.simulator.Corpus;
 import io.causalloop.trainer.loop.BatchReport;
 import io.causalloop.trainer.loop.CheckpointLog;
@@ -27,6 +26,7 @@ import io.causalloop.trainer.model.SampleBatch;
 import io.causalloop.trainer.model.SamplingSpec;
 import io.causalloop.trainer.model.TransformerPolicy;
 import io.causalloop.trainer.model.WordTokenizer;
+import io.causalloop.trainer.support.TestRecords;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -35,11 +35,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * The whole trainer on the embedded broker with the default model (not a test): pretrains (or
@@ -106,7 +101,7 @@ public final class LoopBenchmark {
                     v0.metadata().metrics().get("heldOutPerplexity"), v0.metadata().metrics().get("heldOutPerplexityBefore"),
                     v0.bytes().length, v0.metadata().metrics().get("parameters"), v0.metadata().metrics().get("vocabSize"));
 
-            produce(stack, "outcome-models", List.of(OutcomeModelSnapshot.newBuilder(ModelMerger.initialSnapshot("outcome",
+            TestRecords.produce(stack, "outcome-models", List.of(OutcomeModelSnapshot.newBuilder(ModelMerger.initialSnapshot("outcome",
                     LinkKind.RIDGE, FeatureExtractor.defaultSpec(), 1.0, 1.0, 0L)).setVersion(1).setIntercept(0.5).build()),
                     x -> "outcome");
             List<TrainingBatch> data = referenceShape ? referenceShapeBatches(v0.bytes(), batches, records)
@@ -239,7 +234,7 @@ public final class LoopBenchmark {
                     recs.add(DirectOutcome.newBuilder().setGenerationId("g" + b + "-" + i)
                             .setGenerationTimestampMs(b).setResolvedAtMs(b).setExperimentId("e").setArm("a")
                             .setUnitId("u" + i).setContext(ex.get(b * size + i).prompt())
-                            .setContextTokens(boxed(contexts.get(i))).setText(text).setTokens(boxed(x))
+                            .setContextTokens(TestRecords.boxed(contexts.get(i))).setText(text).setTokens(TestRecords.boxed(x))
                             .setPolicyId("bench").setPolicyVersion(0L).setSampling(spec.toAvro(1.0, 32))
                             .setReaderCovariates(Map.of()).setOutcome(rated ? y : Double.NaN)
                             .setOutcomeKind(OutcomeKind.OTHER).setRatingCount(rated ? 1 : 0).setAggregation("mean")
@@ -284,8 +279,8 @@ public final class LoopBenchmark {
                     boolean rated = rng.nextDouble() < 0.5;
                     recs.add(DirectOutcome.newBuilder().setGenerationId("r" + b + "-" + i)
                             .setGenerationTimestampMs(b).setResolvedAtMs(b).setExperimentId("e").setArm("a")
-                            .setUnitId("u" + i).setContext(tok.decode(c)).setContextTokens(boxed(c))
-                            .setText(tok.decode(x)).setTokens(boxed(x)).setPolicyId("bench").setPolicyVersion(0L)
+                            .setUnitId("u" + i).setContext(tok.decode(c)).setContextTokens(TestRecords.boxed(c))
+                            .setText(tok.decode(x)).setTokens(TestRecords.boxed(x)).setPolicyId("bench").setPolicyVersion(0L)
                             .setSampling(plain.toAvro(1.0, x.length)).setReaderCovariates(Map.of())
                             .setOutcome(rated ? rng.nextInt(2) : Double.NaN).setOutcomeKind(OutcomeKind.OTHER)
                             .setRatingCount(rated ? 1 : 0).setAggregation("mean")
@@ -305,44 +300,9 @@ public final class LoopBenchmark {
         return out;
     }
 
-    static List<Integer> boxed(int[] a) {
-        List<Integer> l = new ArrayList<>(a.length);
-        for (int v : a) {
-            l.add(v);
-        }
-        return l;
-    }
-
     static void produceLive(EmbeddedStack stack, List<TrainingBatch> data, long intervalMs, Map<String, Long> at)
             throws Exception {
-        try (SpecificAvroSerde<TrainingBatch> serde = new SpecificAvroSerde<>()) {
-            serde.configure(stack.clientConfig(), false);
-            Map<String, Object> p = new HashMap<>(stack.clientConfig());
-            p.put(ProducerConfig.ACKS_CONFIG, "all");
-            p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
-            try (KafkaProducer<String, TrainingBatch> producer = new KafkaProducer<>(p, new StringSerializer(),
-                    serde.serializer())) {
-                for (TrainingBatch b : data) {
-                    at.put(b.getBatchId().toString(), System.nanoTime());
-                    producer.send(new ProducerRecord<>("training-batches", b.getBatchId().toString(), b)).get();
-                    Thread.sleep(intervalMs);
-                }
-            }
-        }
-    }
-
-    static <T extends SpecificRecord> void produce(EmbeddedStack stack, String topic, List<T> values,
-                                                   java.util.function.Function<T, String> key) throws Exception {
-        try (SpecificAvroSerde<T> serde = new SpecificAvroSerde<>()) {
-            serde.configure(stack.clientConfig(), false);
-            Map<String, Object> p = new HashMap<>(stack.clientConfig());
-            p.put(ProducerConfig.ACKS_CONFIG, "all");
-            p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
-            try (KafkaProducer<String, T> producer = new KafkaProducer<>(p, new StringSerializer(), serde.serializer())) {
-                for (T v : values) {
-                    producer.send(new ProducerRecord<>(topic, key.apply(v), v)).get();
-                }
-            }
-        }
+        TestRecords.produce(stack, "training-batches", data, b -> b.getBatchId().toString(),
+                b -> at.put(b.getBatchId().toString(), System.nanoTime()), intervalMs);
     }
 }

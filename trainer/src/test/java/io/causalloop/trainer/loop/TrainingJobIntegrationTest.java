@@ -24,7 +24,6 @@ import io.causalloop.schemas.PropensitySource;
 import io.causalloop.schemas.Resolution;
 import io.causalloop.schemas.TrainingBatch;
 import io.causalloop.schemas.ValueEstimate;
-import io.causalloop.serde.SpecificAvroSerde;
 import io.causalloop.simulator.Corpus;
 import io.causalloop.topics.TopicSpec;
 import io.causalloop.trainer.model.Policies;
@@ -35,6 +34,7 @@ import io.causalloop.trainer.model.SamplingSpec;
 import io.causalloop.trainer.model.TokenSequence;
 import io.causalloop.trainer.model.TransformerPolicy;
 import io.causalloop.trainer.model.WordTokenizer;
+import io.causalloop.trainer.support.TestRecords;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,11 +43,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -102,7 +97,7 @@ class TrainingJobIntegrationTest {
     static void outcomeModel(EmbeddedStack stack) throws Exception {
         OutcomeModelSnapshot s = OutcomeModelSnapshot.newBuilder(ModelMerger.initialSnapshot("outcome", LinkKind.RIDGE,
                 FeatureExtractor.defaultSpec(), 1.0, 1.0, 0L)).setVersion(3).setIntercept(0.5).build();
-        produce(stack, "outcome-models", List.of(s), x -> "outcome");
+        TestRecords.produce(stack, "outcome-models", List.of(s), x -> "outcome");
     }
 
     /** {@code count} batches of 6 records drawn from v0 with the logging spec; outcomes 1 and 0.25 when rated, default 0 otherwise. */
@@ -127,7 +122,7 @@ class TrainingJobIntegrationTest {
                     recs.add(DirectOutcome.newBuilder().setGenerationId(prefix + "-g" + b + "-" + i)
                             .setGenerationTimestampMs(1_000L * b).setResolvedAtMs(1_000L * b + 1).setExperimentId("e")
                             .setArm("a").setUnitId("u" + i).setContext(prompts.get(i))
-                            .setContextTokens(boxed(contexts.get(i))).setText(tok.decode(x)).setTokens(boxed(x))
+                            .setContextTokens(TestRecords.boxed(contexts.get(i))).setText(tok.decode(x)).setTokens(TestRecords.boxed(x))
                             .setPolicyId("policy").setPolicyVersion(0L).setSampling(LOGGING_SPEC.toAvro(1.0, 6))
                             .setReaderCovariates(Map.of()).setOutcome(rated ? (i % 2 == 0 ? 1.0 : 0.25) : 0.0)
                             .setOutcomeKind(OutcomeKind.OTHER).setRatingCount(rated ? 1 : 0).setAggregation("mean")
@@ -147,31 +142,8 @@ class TrainingJobIntegrationTest {
         return out;
     }
 
-    static List<Integer> boxed(int[] a) {
-        List<Integer> l = new ArrayList<>();
-        for (int v : a) {
-            l.add(v);
-        }
-        return l;
-    }
-
-    static <T extends SpecificRecord> void produce(EmbeddedStack stack, String topic, List<T> values,
-                                                   java.util.function.Function<T, String> key) throws Exception {
-        try (SpecificAvroSerde<T> serde = new SpecificAvroSerde<>()) {
-            serde.configure(stack.clientConfig(), false);
-            Map<String, Object> p = new HashMap<>(stack.clientConfig());
-            p.put(ProducerConfig.ACKS_CONFIG, "all");
-            p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
-            try (KafkaProducer<String, T> producer = new KafkaProducer<>(p, new StringSerializer(), serde.serializer())) {
-                for (T v : values) {
-                    producer.send(new ProducerRecord<>(topic, key.apply(v), v)).get();
-                }
-            }
-        }
-    }
-
     static void produceBatches(EmbeddedStack stack, String topic, List<TrainingBatch> batches) throws Exception {
-        produce(stack, topic, batches, b -> b.getBatchId().toString());
+        TestRecords.produce(stack, topic, batches, b -> b.getBatchId().toString());
     }
 
     @Test
