@@ -2,7 +2,6 @@ package io.causalloop.serde;
 
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 import org.apache.avro.Schema;
@@ -18,7 +17,7 @@ import org.apache.avro.Schema;
  *
  * <p>Thread-safe; two threads asking for the same uncached id at once may both fetch it.
  */
-public final class CachedSchemaRegistryClient implements SchemaRegistryClient {
+public final class CachedSchemaRegistryClient extends ForwardingSchemaRegistryClient {
 
     private record SubjectSchema(String subject, Schema schema) {
     }
@@ -26,7 +25,6 @@ public final class CachedSchemaRegistryClient implements SchemaRegistryClient {
     private record Latest(SchemaMetadata metadata, long fetchedAtNanos) {
     }
 
-    private final SchemaRegistryClient delegate;
     private final long latestTtlNanos;
     private final LongSupplier nanoClock;
     private final Map<Integer, Schema> schemasById = new ConcurrentHashMap<>();
@@ -52,7 +50,7 @@ public final class CachedSchemaRegistryClient implements SchemaRegistryClient {
     }
 
     CachedSchemaRegistryClient(SchemaRegistryClient delegate, long latestCacheTtlSec, LongSupplier nanoClock) {
-        this.delegate = Objects.requireNonNull(delegate, "delegate");
+        super(delegate);
         if (latestCacheTtlSec < -1) {
             throw new IllegalArgumentException("latestCacheTtlSec must be >= -1, got " + latestCacheTtlSec);
         }
@@ -60,22 +58,12 @@ public final class CachedSchemaRegistryClient implements SchemaRegistryClient {
         this.nanoClock = nanoClock;
     }
 
-    /** @return the client this one caches */
-    public SchemaRegistryClient delegate() {
-        return delegate;
-    }
-
-    @Override
-    public String describe() {
-        return delegate.describe();
-    }
-
     @Override
     public int register(String subject, Schema schema) {
         SubjectSchema key = new SubjectSchema(subject, schema);
         Integer id = registered.get(key);
         if (id == null) {
-            id = delegate.register(subject, schema);
+            id = delegate().register(subject, schema);
             registered.put(key, id);
             schemasById.putIfAbsent(id, schema);
             latest.remove(subject);
@@ -87,7 +75,7 @@ public final class CachedSchemaRegistryClient implements SchemaRegistryClient {
     public Schema getSchemaById(int id) {
         Schema schema = schemasById.get(id);
         if (schema == null) {
-            schema = delegate.getSchemaById(id);
+            schema = delegate().getSchemaById(id);
             Schema raced = schemasById.putIfAbsent(id, schema);
             if (raced != null) {
                 schema = raced;
@@ -101,7 +89,7 @@ public final class CachedSchemaRegistryClient implements SchemaRegistryClient {
         SubjectSchema key = new SubjectSchema(subject, schema);
         SchemaMetadata metadata = lookedUp.get(key);
         if (metadata == null) {
-            metadata = delegate.lookup(subject, schema);
+            metadata = delegate().lookup(subject, schema);
             lookedUp.put(key, metadata);
             schemasById.putIfAbsent(metadata.id(), metadata.schema());
         }
@@ -121,7 +109,7 @@ public final class CachedSchemaRegistryClient implements SchemaRegistryClient {
         if (cached != null && (latestTtlNanos == Long.MAX_VALUE || now - cached.fetchedAtNanos() < latestTtlNanos)) {
             return cached.metadata();
         }
-        SchemaMetadata metadata = delegate.getLatestSchemaMetadata(subject);
+        SchemaMetadata metadata = delegate().getLatestSchemaMetadata(subject);
         if (latestTtlNanos > 0) {
             latest.put(subject, new Latest(metadata, now));
         }
@@ -131,52 +119,17 @@ public final class CachedSchemaRegistryClient implements SchemaRegistryClient {
 
     @Override
     public SchemaMetadata getSchemaMetadata(String subject, int version) {
-        SchemaMetadata metadata = delegate.getSchemaMetadata(subject, version);
+        SchemaMetadata metadata = delegate().getSchemaMetadata(subject, version);
         schemasById.putIfAbsent(metadata.id(), metadata.schema());
         return metadata;
     }
 
     @Override
-    public boolean testCompatibility(String subject, Schema schema) {
-        return delegate.testCompatibility(subject, schema);
-    }
-
-    @Override
-    public CompatibilityLevel getCompatibility(String subject) {
-        return delegate.getCompatibility(subject);
-    }
-
-    @Override
-    public CompatibilityLevel updateCompatibility(String subject, CompatibilityLevel level) {
-        return delegate.updateCompatibility(subject, level);
-    }
-
-    @Override
-    public CompatibilityLevel getGlobalCompatibility() {
-        return delegate.getGlobalCompatibility();
-    }
-
-    @Override
-    public CompatibilityLevel updateGlobalCompatibility(CompatibilityLevel level) {
-        return delegate.updateGlobalCompatibility(level);
-    }
-
-    @Override
-    public List<String> getAllSubjects() {
-        return delegate.getAllSubjects();
-    }
-
-    @Override
     public List<Integer> deleteSubject(String subject) {
-        List<Integer> deleted = delegate.deleteSubject(subject);
+        List<Integer> deleted = delegate().deleteSubject(subject);
         registered.keySet().removeIf(k -> k.subject().equals(subject));
         lookedUp.keySet().removeIf(k -> k.subject().equals(subject));
         latest.remove(subject);
         return deleted;
-    }
-
-    @Override
-    public void close() {
-        delegate.close();
     }
 }
