@@ -70,13 +70,12 @@ final class RunCommand implements Callable<Integer> {
         shiftAfterSeconds > 0 ? Duration.ofSeconds(shiftAfterSeconds) : null, objective, learningRate, batchRecords,
         checkpointEvery, d.explorationRate(), d.maxTokens(), d.valueSamples(), d.pretrainSteps(),
         !fullModel, out);
-    if (!audit) {
-      ClosedLoop.run(settings, System.out, Duration.ofSeconds(refreshSeconds));
-      return 0;
-    }
     System.out.println("causal-loop: starting the embedded stack (Kafka in KRaft mode + schema registry)...");
     try (EmbeddedStack stack = EmbeddedStack.start(EmbeddedStackConfig.defaults())) {
       ClosedLoop.run(settings, System.out, Duration.ofSeconds(refreshSeconds), stack);
+      if (!audit) {
+        return 0;
+      }
       System.out.println("causal-loop: auditing: replaying the trainer from the event log...");
       return TrainerApp.audit(ClosedLoop.trainerConfig(settings, stack), null, 1, Long.MAX_VALUE,
           settings.outDir().resolve("audit.txt"), false);

@@ -1,7 +1,6 @@
 package io.causalloop.ops.loop;
 
 import io.causalloop.embedded.EmbeddedStack;
-import io.causalloop.embedded.EmbeddedStackConfig;
 import io.causalloop.serving.PolicyClient;
 import io.causalloop.serving.ServingConfig;
 import io.causalloop.simulator.ReaderPopulation;
@@ -57,19 +56,10 @@ public final class ClosedLoop {
   public record Result(LoopStatus status, TrainingResult training, Map<String, Object> clientConfig) {}
 
   /**
-   * Runs the loop for {@code settings.duration()}, printing a live view to {@code out} every
-   * {@code refresh}, and writes the summary and plot into {@code settings.outDir()}.
-   */
-  public static Result run(LoopSettings settings, PrintStream out, Duration refresh) throws Exception {
-    out.println("causal-loop: starting the embedded stack (Kafka in KRaft mode + schema registry)...");
-    try (EmbeddedStack stack = EmbeddedStack.start(EmbeddedStackConfig.defaults())) {
-      return run(settings, out, refresh, stack);
-    }
-  }
-
-  /**
-   * As {@link #run(LoopSettings, PrintStream, Duration)} on a stack the caller owns (and may
-   * inspect afterwards: an end-to-end test reads every topic back).
+   * Runs the loop for {@code settings.duration()} on a stack the caller owns (and may inspect
+   * afterwards: the audit and the end-to-end test read the topics back), printing a live view to
+   * {@code out} every {@code refresh}, and writes the summary and plot into
+   * {@code settings.outDir()}.
    */
   public static Result run(LoopSettings settings, PrintStream out, Duration refresh, EmbeddedStack stack)
       throws Exception {
