@@ -72,6 +72,11 @@ public final class CheckpointAudit {
      */
     public record Finding(long version, long parent, Status status, String recordedSha256, String replayedSha256,
                           int batches, String note, double seconds) {
+
+        /** This finding with the time its replay took. */
+        Finding withSeconds(double replaySeconds) {
+            return new Finding(version, parent, status, recordedSha256, replayedSha256, batches, note, replaySeconds);
+        }
     }
 
     /**
@@ -144,8 +149,7 @@ public final class CheckpointAudit {
                 LOG.warn("replay of version {} failed", c.version(), e);
                 f = finding(c, Status.UNVERIFIABLE, "", 0, "replay failed: " + e);
             }
-            f = new Finding(f.version(), f.parent(), f.status(), f.recordedSha256(), f.replayedSha256(), f.batches(),
-                    f.note(), (System.nanoTime() - t0) / 1e9);
+            f = f.withSeconds((System.nanoTime() - t0) / 1e9);
             LOG.info("version {}: {} {}", f.version(), f.status(), f.note());
             findings.add(f);
         }

@@ -293,11 +293,6 @@ public final class TrainingJob implements Runnable {
                 && System.nanoTime() - lastCheckpointNanos >= config.checkpointEveryMs() * 1_000_000L;
     }
 
-    /** Seed of a batch's randomness: the config seed and the batch id, stable across restarts. */
-    static long batchSeed(long seed, String batchId) {
-        return BatchLearner.batchSeed(seed, batchId);
-    }
-
     private PublishedCheckpoint checkpoint(CheckpointPublisher publisher, KafkaConsumer<String, TrainingBatch> c,
                                            OutcomeScorer scorer) {
         long t0 = System.nanoTime();

@@ -72,8 +72,8 @@ class TrainerConfigTest {
 
     @Test
     void shouldDeriveBatchSeedsFromSeedAndBatchIdOnly() {
-        assertEquals(TrainingJob.batchSeed(5, "b1"), TrainingJob.batchSeed(5, "b1"));
-        assertTrue(TrainingJob.batchSeed(5, "b1") != TrainingJob.batchSeed(5, "b2"));
-        assertTrue(TrainingJob.batchSeed(5, "b1") != TrainingJob.batchSeed(6, "b1"));
+        assertEquals(BatchLearner.batchSeed(5, "b1"), BatchLearner.batchSeed(5, "b1"));
+        assertTrue(BatchLearner.batchSeed(5, "b1") != BatchLearner.batchSeed(5, "b2"));
+        assertTrue(BatchLearner.batchSeed(5, "b1") != BatchLearner.batchSeed(6, "b1"));
     }
 }
