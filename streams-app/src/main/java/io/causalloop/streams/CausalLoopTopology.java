@@ -30,7 +30,6 @@ import io.causalloop.streams.state.WriteBehindStoreBuilder;
 import io.causalloop.streams.validate.ValidationProcessor;
 import io.causalloop.topics.Topic;
 import java.util.Map;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serdes;
@@ -44,8 +43,8 @@ import org.apache.kafka.streams.state.Stores;
 
 /**
  * The streams app's topology, a pure function of its configuration: the generation-rating join
- * with validation, the models (propensity, rating propensity, prequential outcome model), the
- * delta merger, and the micro-batcher reading {@code direct-outcomes} back. Built with the
+ * with validation, the models (propensity, rating propensity, prequential outcome model) and the
+ * micro-batcher, all in the task that reads the inputs; and the delta merger. Built with the
  * processor API on one key-value store per concern, so per-record store and changelog traffic
  * stays low. Every node and store is named by a constant here; the names are part of the stored
  * state's contract (changelog topics are {@code <application.id>-<store>-changelog}).
@@ -66,7 +65,6 @@ public final class CausalLoopTopology {
     public static final String SINK_OUTCOME_MODELS = "outcome-models-sink";
     public static final String SOURCE_OUTCOME_MODELS = "outcome-models-source";
     public static final String GLOBAL_MODELS_UPDATE = "outcome-models-global-update";
-    public static final String SOURCE_DIRECT_OUTCOMES = "direct-outcomes-source";
     public static final String BATCHER = "batcher";
     public static final String SINK_TRAINING_BATCHES = "training-batches-sink";
 
@@ -78,7 +76,7 @@ public final class CausalLoopTopology {
     public static final String MERGER_STORE = "model-merger-store";
     /** The latest merged snapshots from outcome-models (global). */
     public static final String GLOBAL_MODELS_STORE = "outcome-models-global-store";
-    /** The open training batch, keyed by (partition, offset) of direct-outcomes. */
+    /** The open training batch, keyed by (task partition, resolution sequence). */
     public static final String BATCH_STORE = "batch-buffer-store";
 
     /** Keys a write-behind store holds before writing them out ahead of the commit. */
@@ -127,13 +125,29 @@ public final class CausalLoopTopology {
         t.addStateStore(new WriteBehindStoreBuilder<>(Stores.keyValueStoreBuilder(kv(config, JOIN_STORE),
                 Serdes.String(), new PendingEntrySerde()).withCachingDisabled(), WRITE_BEHIND_MAX_KEYS, false), JOIN);
         t.addProcessor(MODELS, () -> new ModelsProcessor(MODEL_TASK_STORE, GLOBAL_MODELS_STORE,
-                SINK_DIRECT_OUTCOMES, SINK_MODEL_DELTAS, modelSettings, metrics), JOIN);
+                BATCHER, SINK_MODEL_DELTAS, modelSettings, metrics), JOIN);
         t.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(MODEL_TASK_STORE),
                 Serdes.String(), Serdes.ByteArray()), MODELS);
-        // the app's outputs are written with the compiled schema unless the registry serdes use the latest
-        boolean direct = !new AvroSerdeConfig(serde, false).useLatestVersion();
+        // the batcher serializes each direct outcome once: for direct-outcomes and for its batch
+        // (the compiled schema, through the generated coders, unless the registry serdes use the latest)
+        boolean compiled = !new AvroSerdeConfig(serde, false).useLatestVersion();
+        Serializer<DirectOutcome> outcomeSerializer = new CustomCoderSerializer<>(
+                directOutcomes.valueSerde().serializer(), compiled);
+        Serializer<TrainingBatch> batchSerializer = new CustomCoderSerializer<>(batches.valueSerde().serializer(), compiled);
+        Deserializer<DirectOutcome> outcomeDeserializer = directOutcomes.valueSerde().deserializer();
+        t.addProcessor(BATCHER, () -> new BatchProcessor(BATCH_STORE, directOutcomes.name(), batches.name(),
+                SINK_DIRECT_OUTCOMES, SINK_TRAINING_BATCHES, config.batchMaxRecords(), config.batchMaxMs(),
+                outcomeSerializer, compiled, outcomeDeserializer, batchSerializer, metrics), MODELS);
+        // keyed by the task's resolution sequence, so each key is written once: a record batched
+        // before the next commit costs the store and its changelog nothing
+        StoreBuilder<KeyValueStore<BufferKey, byte[]>> buffer = new WriteBehindStoreBuilder<>(
+                Stores.keyValueStoreBuilder(kv(config, BATCH_STORE), BufferKey.serde(), Serdes.ByteArray())
+                        .withCachingDisabled(), WRITE_BEHIND_MAX_KEYS, true);
+        t.addStateStore(buffer, BATCHER);
         t.addSink(SINK_DIRECT_OUTCOMES, directOutcomes.name(), directOutcomes.keySerde().serializer(),
-                new CustomCoderSerializer<>(directOutcomes.valueSerde().serializer(), direct), MODELS);
+                new ByteArraySerializer(), BATCHER);
+        t.addSink(SINK_TRAINING_BATCHES, batches.name(), batches.keySerde().serializer(),
+                new ByteArraySerializer(), BATCHER);
         t.addSink(SINK_MODEL_DELTAS, deltas.name(), deltas.keySerde().serializer(),
                 deltas.valueSerde().serializer(), MODELS);
         t.addSink(SINK_LATE_RATINGS, lateRatings.name(), lateRatings.keySerde().serializer(),
@@ -154,24 +168,6 @@ public final class CausalLoopTopology {
                 models.valueSerde().deserializer(), models.name(), GLOBAL_MODELS_UPDATE,
                 () -> new GlobalSnapshotProcessor(GLOBAL_MODELS_STORE));
 
-        // the batcher reads the bytes and decodes them itself, so it can buffer them without re-encoding
-        Deserializer<DirectOutcome> outcomeDeserializer = directOutcomes.valueSerde().deserializer();
-        t.addSource(SOURCE_DIRECT_OUTCOMES, directOutcomes.keySerde().deserializer(),
-                new ByteArrayDeserializer(), directOutcomes.name());
-        // the batcher writes the batches' bytes itself (around the records' bytes when it can)
-        Serializer<DirectOutcome> outcomeSerializer = direct ? directOutcomes.valueSerde().serializer() : null;
-        Serializer<TrainingBatch> batchSerializer = new CustomCoderSerializer<>(batches.valueSerde().serializer(), direct);
-        t.addProcessor(BATCHER, () -> new BatchProcessor(BATCH_STORE, directOutcomes.name(), batches.name(),
-                config.batchMaxRecords(), config.batchMaxMs(), outcomeDeserializer, outcomeSerializer, batchSerializer,
-                metrics), SOURCE_DIRECT_OUTCOMES);
-        // keyed by source offset, so each key is written once: a record batched before the next
-        // commit costs the store and its changelog nothing
-        StoreBuilder<KeyValueStore<BufferKey, byte[]>> buffer = new WriteBehindStoreBuilder<>(
-                Stores.keyValueStoreBuilder(kv(config, BATCH_STORE), BufferKey.serde(), Serdes.ByteArray())
-                        .withCachingDisabled(), WRITE_BEHIND_MAX_KEYS, true);
-        t.addStateStore(buffer, BATCHER);
-        t.addSink(SINK_TRAINING_BATCHES, batches.name(), batches.keySerde().serializer(),
-                new ByteArraySerializer(), BATCHER);
         return t;
     }
 

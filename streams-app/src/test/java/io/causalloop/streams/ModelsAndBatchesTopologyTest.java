@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.causalloop.features.FeatureExtractor;
 import io.causalloop.learn.OnlineModel;
 import io.causalloop.schemas.DirectOutcome;
+import io.causalloop.schemas.OffsetRange;
 import io.causalloop.schemas.OutcomeModelDelta;
 import io.causalloop.schemas.OutcomeModelSnapshot;
 import io.causalloop.schemas.PropensitySource;
@@ -107,7 +108,7 @@ class ModelsAndBatchesTopologyTest {
     }
 
     @Test
-    void shouldCutBatchBySizeWithOffsetLineage() {
+    void shouldCutBatchBySizeWithSourceOffsetLineage() {
         try (TopologyHarness h = new TopologyHarness(Map.of(CausalLoopStreamsConfig.JOIN_EMIT, "on-first-rating",
                 CausalLoopStreamsConfig.BATCH_MAX_RECORDS, 3))) {
             for (int k = 0; k < 7; k++) {
@@ -121,12 +122,12 @@ class ModelsAndBatchesTopologyTest {
             assertEquals(3, b.getRecordCount());
             assertEquals(3, b.getRatedCount());
             assertEquals(0.0 + 1.0 + 2.0, b.getSumOutcome(), 1e-12);
-            assertEquals("direct-outcomes-0-0-2", b.getBatchId());
-            assertEquals(1, b.getLineage().size());
-            assertEquals(0L, b.getLineage().get(0).getFirstOffset());
-            assertEquals(2L, b.getLineage().get(0).getLastOffset());
-            assertEquals(3L, b.getLineage().get(0).getCount());
-            assertEquals(3L, batches.get(1).getLineage().get(0).getFirstOffset());
+            // lineage: the source events the records were joined from, per topic-partition
+            assertEquals("generations-0-0-2", b.getBatchId());
+            assertEquals(List.of(new OffsetRange("generations", 0, 0L, 2L, 3L), new OffsetRange("ratings", 0, 0L, 2L, 3L)),
+                    b.getLineage());
+            assertEquals(List.of(new OffsetRange("generations", 0, 3L, 5L, 3L), new OffsetRange("ratings", 0, 3L, 5L, 3L)),
+                    batches.get(1).getLineage());
             assertEquals(-1.0, b.getMinLogPropensity());
         }
     }
@@ -150,7 +151,7 @@ class ModelsAndBatchesTopologyTest {
                 assertEquals(outcomes.subList(3 * b, 3 * b + 3), batch.getRecords());
                 assertEquals(3 * b + 3 * b + 1 + 3 * b + 2, batch.getSumOutcome(), 1e-12);
                 assertEquals(3, batch.getRatedCount());
-                assertEquals("direct-outcomes-0-" + 3 * b + "-" + (3 * b + 2), batch.getBatchId());
+                assertEquals("generations-0-" + 3 * b + "-" + (3 * b + 2), batch.getBatchId());
             }
         }
     }

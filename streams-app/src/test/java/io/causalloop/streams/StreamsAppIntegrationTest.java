@@ -515,9 +515,14 @@ class StreamsAppIntegrationTest {
             Map<String, Integer> inBatches = new HashMap<>();
             batches.forEach(b -> b.getRecords().forEach(d -> inBatches.merge(d.getGenerationId(), 1, Integer::sum)));
             assertEquals(byGeneration, inBatches, "every direct outcome in exactly one training batch");
-            long lineageCount = batches.stream().flatMap(b -> b.getLineage().stream())
-                    .mapToLong(OffsetRange::getCount).sum();
-            assertEquals(outcomes.size(), lineageCount, "batch lineage counts");
+            // lineage: the generations and ratings each batch's records were joined from
+            long generationsInLineage = batches.stream().flatMap(b -> b.getLineage().stream())
+                    .filter(r -> r.getTopic().equals(config.generationsTopic())).mapToLong(OffsetRange::getCount).sum();
+            assertEquals(outcomes.size(), generationsInLineage, "generations in the batches' lineage");
+            long ratingsInLineage = batches.stream().flatMap(b -> b.getLineage().stream())
+                    .filter(r -> r.getTopic().equals(config.ratingsTopic())).mapToLong(OffsetRange::getCount).sum();
+            assertEquals(outcomes.stream().mapToLong(DirectOutcome::getRatingCount).sum(), ratingsInLineage,
+                    "ratings in the batches' lineage");
         }
 
         @Override

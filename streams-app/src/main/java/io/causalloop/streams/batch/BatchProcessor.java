@@ -2,14 +2,12 @@ package io.causalloop.streams.batch;
 
 import io.causalloop.schemas.DirectOutcome;
 import io.causalloop.schemas.OffsetRange;
-import io.causalloop.schemas.Resolution;
 import io.causalloop.schemas.TrainingBatch;
 import io.causalloop.streams.join.AvroBinary;
 import io.causalloop.streams.metrics.CausalLoopMetrics;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,95 +19,102 @@ import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * Cuts the direct outcomes read back from {@code direct-outcomes} into TrainingBatch records of at
- * most B records or T milliseconds, whichever comes first, with real offset lineage.
+ * Writes each direct outcome to {@code direct-outcomes} and cuts the same records, in the order
+ * they were resolved, into TrainingBatch records of at most B records or T milliseconds, whichever
+ * comes first, in the task (and so the transaction) that resolved them.
  *
- * <p>The open batch is kept in memory and mirrored in a changelogged store keyed by (partition,
- * offset), holding each record's bytes as read, so a restart resumes the same open batch; the
- * store is write-behind, so records batched before the next commit never reach it.
+ * <p>Each record is serialized once: the bytes go to {@code direct-outcomes}, into the open batch's
+ * store entry, and (when the app writes the compiled schema) into the batch's own bytes, which are
+ * built around them. The first batch a task builds so is compared with the registry serializer's
+ * bytes for the same batch; only when they are equal does the task keep building batches so.
  *
- * <p>Records written with the compiled schema (the app's own, recognized by their schema id) are not
- * decoded at all: the four fields the batch's totals need are read from their bytes, and the
- * TrainingBatch's bytes are built around the records' bytes as read. The first batch a task builds
- * so is compared with the registry serializer's bytes for the same batch; only when they are equal
- * does the task keep building batches so (otherwise, and for records of other schemas, the records
- * are decoded and the batch serialized).
- * The size bound is checked per record; the time bound is wall-clock age of the open batch,
- * checked by a wall-clock punctuation every T/4 (at most every second), so a quiet stream still
- * hands its last records to the trainer within about T.
+ * <p>The open batch is kept in memory and mirrored in a changelogged store keyed by (task
+ * partition, resolution sequence), holding each record's wire bytes, so a restart resumes the same
+ * open batch in the same order; the store is write-behind, so records batched before the next
+ * commit never reach it. The size bound is checked per record; the time bound is the wall-clock
+ * age of the open batch, checked by a wall-clock punctuation every T/4 (at most every second), so a
+ * quiet stream still hands its last records to the trainer within about T.
  *
- * <p>Surprise: the batch id is {@code <topic>-<partition>-<firstOffset>-<lastOffset>}: a batch
- * re-cut after a crash (its first cut aborted with the transaction) gets the same id when it has
- * the same records, but may be cut at a different size under the time bound.
+ * <p>Lineage: the offset ranges of the source events the batch's records were joined from
+ * ({@code generations} and {@code ratings}, per partition: first and last offset and how many of
+ * them), which is what an auditor replays; each record carries its exact offsets. The batch id is
+ * {@code <generations topic>-<partition>-<first>-<last>} of its generations' range: unique, since
+ * every generation is resolved into one batch, and the same when a batch is re-cut after a crash
+ * with the same records (under the time bound a re-cut may differ in size).
  */
-public final class BatchProcessor implements Processor<String, byte[], String, byte[]> {
+public final class BatchProcessor implements Processor<String, DirectOutcome, String, byte[]> {
 
     /** Version byte of the old buffered-record format (plain Avro of the compiled schema); still read. */
     static final byte FORMAT_PLAIN_AVRO = 1;
-    /**
-     * Version byte of the buffered-record format written now: the record's bytes as read from
-     * {@code direct-outcomes} (registry framing and all), so buffering costs no re-encoding.
-     */
+    /** Version byte of the buffered-record format written now: the record's wire bytes (registry framing and all). */
     static final byte FORMAT_VERSION = 2;
     private static final int HEADER = 5;
 
     /**
-     * One buffered record: where it was read, its totals, and either its wire bytes with the
-     * compiled schema ({@code source}) or the decoded record ({@code record}), or both.
+     * One buffered record: its key's sequence number, the record, its wire bytes when a batch may be
+     * built around them (null for records restored from the store, whose writer may have been
+     * another version), its totals.
      */
-    private record Buffered(int partition, long offset, byte[] source, DirectOutcome record,
-                            OutcomeBodies.Summary summary) {
+    private record Buffered(long sequence, DirectOutcome record, byte[] wire, OutcomeBodies.Summary summary) {
     }
 
     private final String storeName;
-    private final String sinkTopic;
+    private final String outcomesTopic;
+    private final String batchesTopic;
+    private final String outcomesChild;
+    private final String batchesChild;
     private final int maxRecords;
     private final long maxMs;
     private final CausalLoopMetrics metrics;
     private final AvroBinary<DirectOutcome> codec = AvroBinary.of(DirectOutcome.class);
-    private final Deserializer<DirectOutcome> deserializer;
     private final Serializer<DirectOutcome> outcomeSerializer;
+    private final boolean compiledSchema;
+    private final Deserializer<DirectOutcome> deserializer;
     private final Serializer<TrainingBatch> batchSerializer;
-    private final OutcomeBodies bodies = new OutcomeBodies();
-    /** Per writer schema id: whether it is the compiled schema (its bodies are used as they are). */
-    private final Map<Integer, Boolean> compiledIds = new HashMap<>();
     /** Whether batches built around the records' bytes equal the serializer's: null until checked. */
     private Boolean spliceChecked;
     private final List<Buffered> open = new ArrayList<>();
     private long openedAtWallMs = -1;
+    private long nextSequence;
+    private int partition;
 
     private ProcessorContext<String, byte[]> context;
     private KeyValueStore<BufferKey, byte[]> store;
-    private String sourceTopic;
 
     /**
      * A batcher with bounds B and T over the store {@code storeName}.
      *
-     * @param sourceTopic the direct-outcomes topic
-     * @param sinkTopic the training-batches topic (its subject names the batches' schema)
-     * @param deserializer registry deserializer of direct outcomes
-     * @param outcomeSerializer registry serializer of direct outcomes for {@code sourceTopic}, used
-     *     once per writer schema id to tell whether it is the compiled schema; null to always decode
+     * @param outcomesTopic the direct-outcomes topic, whose subject names the records' schema
+     * @param batchesTopic the training-batches topic, whose subject names the batches' schema
+     * @param outcomesChild the sink of direct-outcomes (bytes)
+     * @param batchesChild the sink of training-batches (bytes)
+     * @param outcomeSerializer serializer of direct outcomes (registry wire format)
+     * @param compiledSchema whether {@code outcomeSerializer} writes the compiled schema (not the
+     *     registry's latest), so batches may be built around its bytes
+     * @param deserializer registry deserializer of direct outcomes, for the store's entries
      * @param batchSerializer registry serializer of training batches
      */
-    public BatchProcessor(String storeName, String sourceTopic, String sinkTopic, int maxRecords, long maxMs,
-                          Deserializer<DirectOutcome> deserializer, Serializer<DirectOutcome> outcomeSerializer,
+    public BatchProcessor(String storeName, String outcomesTopic, String batchesTopic, String outcomesChild,
+                          String batchesChild, int maxRecords, long maxMs, Serializer<DirectOutcome> outcomeSerializer,
+                          boolean compiledSchema, Deserializer<DirectOutcome> deserializer,
                           Serializer<TrainingBatch> batchSerializer, CausalLoopMetrics metrics) {
         if (maxRecords < 1 || maxMs < 1) {
             throw new IllegalArgumentException("batch bounds must be >= 1");
         }
         this.storeName = storeName;
-        this.sourceTopic = sourceTopic;
-        this.sinkTopic = sinkTopic;
+        this.outcomesTopic = outcomesTopic;
+        this.batchesTopic = batchesTopic;
+        this.outcomesChild = outcomesChild;
+        this.batchesChild = batchesChild;
         this.maxRecords = maxRecords;
         this.maxMs = maxMs;
+        this.outcomeSerializer = outcomeSerializer;
+        this.compiledSchema = compiledSchema;
         this.deserializer = deserializer;
-        this.outcomeSerializer = OutcomeBodies.SUPPORTED ? outcomeSerializer : null;
         this.batchSerializer = batchSerializer;
         this.metrics = metrics;
     }
@@ -118,11 +123,14 @@ public final class BatchProcessor implements Processor<String, byte[], String, b
     public void init(ProcessorContext<String, byte[]> context) {
         this.context = context;
         this.store = context.getStateStore(storeName);
+        this.partition = context.taskId().partition();
+        // in key order: the order the records were resolved in
         try (KeyValueIterator<BufferKey, byte[]> it = store.all()) {
             while (it.hasNext()) {
                 KeyValue<BufferKey, byte[]> kv = it.next();
                 DirectOutcome d = decode(kv.value);
-                open.add(new Buffered(kv.key.partition(), kv.key.offset(), null, d, OutcomeBodies.Summary.of(d)));
+                open.add(new Buffered(kv.key.offset(), d, null, OutcomeBodies.Summary.of(d)));
+                nextSequence = Math.max(nextSequence, kv.key.offset() + 1);
             }
         }
         if (!open.isEmpty()) {
@@ -133,66 +141,19 @@ public final class BatchProcessor implements Processor<String, byte[], String, b
     }
 
     @Override
-    public void process(Record<String, byte[]> record) {
-        RecordMetadata meta = context.recordMetadata().orElseThrow();
-        sourceTopic = meta.topic();
-        byte[] bytes = record.value();
-        if (bytes == null) {
-            return; // a tombstone: nothing to batch
-        }
-        Buffered b;
-        if (isCompiled(bytes)) {
-            b = new Buffered(meta.partition(), meta.offset(), bytes, null,
-                    bodies.read(bytes, HEADER, bytes.length - HEADER));
-        } else {
-            DirectOutcome value = deserializer.deserialize(meta.topic(), record.headers(), bytes);
-            if (value == null) {
-                return;
-            }
-            b = new Buffered(meta.partition(), meta.offset(), learnId(bytes, value) ? bytes : null, value,
-                    OutcomeBodies.Summary.of(value));
-        }
+    public void process(Record<String, DirectOutcome> record) {
+        DirectOutcome d = record.value();
+        byte[] bytes = outcomeSerializer.serialize(outcomesTopic, d);
+        context.forward(record.withValue(bytes), outcomesChild);
         if (open.isEmpty()) {
             openedAtWallMs = context.currentSystemTimeMs();
         }
-        open.add(b);
-        store.put(key(meta.partition(), meta.offset()), frame(bytes));
+        long sequence = nextSequence++;
+        open.add(new Buffered(sequence, d, compiledSchema ? bytes : null, OutcomeBodies.Summary.of(d)));
+        store.put(new BufferKey(partition, sequence), frame(bytes));
         if (open.size() >= maxRecords) {
             cut("size");
         }
-    }
-
-    /** Whether the record's writer schema is known to be the compiled one. */
-    private boolean isCompiled(byte[] bytes) {
-        return bytes.length > HEADER && bytes[0] == 0 && compiledIds.getOrDefault(id(bytes), false);
-    }
-
-    /**
-     * The first record of a writer schema id: it is the compiled schema's when the registry
-     * serializer writes the decoded record under the same id.
-     */
-    private boolean learnId(byte[] bytes, DirectOutcome value) {
-        if (outcomeSerializer == null || bytes.length <= HEADER || bytes[0] != 0) {
-            return false;
-        }
-        int id = id(bytes);
-        Boolean known = compiledIds.get(id);
-        if (known == null) {
-            boolean same;
-            try {
-                byte[] mine = outcomeSerializer.serialize(sourceTopic, value);
-                same = mine != null && mine.length > HEADER && mine[0] == 0 && id(mine) == id;
-            } catch (RuntimeException e) {
-                same = false; // the compiled schema is not registered under the topic's subject
-            }
-            compiledIds.put(id, same);
-            known = same;
-        }
-        return known;
-    }
-
-    private static int id(byte[] bytes) {
-        return ((bytes[1] & 0xff) << 24) | ((bytes[2] & 0xff) << 16) | ((bytes[3] & 0xff) << 8) | (bytes[4] & 0xff);
     }
 
     private void onWallClock(long now) {
@@ -202,18 +163,16 @@ public final class BatchProcessor implements Processor<String, byte[], String, b
     }
 
     private void cut(String closedBy) {
-        Map<Integer, long[]> ranges = new LinkedHashMap<>();
+        Lineage lineage = new Lineage();
         int rated = 0;
         double sumOutcome = 0;
         double sumInverse = 0;
         double minLp = Double.POSITIVE_INFINITY;
         double maxLp = Double.NEGATIVE_INFINITY;
-        boolean allBodies = true;
+        boolean allWire = true;
         for (Buffered b : open) {
-            long[] r = ranges.computeIfAbsent(b.partition(), p -> new long[] {Long.MAX_VALUE, Long.MIN_VALUE, 0});
-            r[0] = Math.min(r[0], b.offset());
-            r[1] = Math.max(r[1], b.offset());
-            r[2]++;
+            lineage.add(b.record().getGenerationSource());
+            b.record().getRatingSources().forEach(lineage::add);
             OutcomeBodies.Summary d = b.summary();
             if (d.rated()) {
                 rated++;
@@ -224,22 +183,17 @@ public final class BatchProcessor implements Processor<String, byte[], String, b
             }
             minLp = Math.min(minLp, d.logPropensity());
             maxLp = Math.max(maxLp, d.logPropensity());
-            allBodies &= b.source() != null;
-            store.put(key(b.partition(), b.offset()), null);
+            allWire &= b.wire() != null;
+            store.put(new BufferKey(partition, b.sequence()), null);
         }
-        List<OffsetRange> lineage = new ArrayList<>();
-        StringBuilder id = new StringBuilder(sourceTopic);
-        ranges.forEach((p, r) -> {
-            lineage.add(new OffsetRange(sourceTopic, p, r[0], r[1], r[2]));
-            id.append('-').append(p).append('-').append(r[0]).append('-').append(r[1]);
-        });
+        String batchId = lineage.batchId(open.get(0).record().getGenerationSource().getTopic());
         long now = context.currentStreamTimeMs();
         TrainingBatch empty = TrainingBatch.newBuilder()
-                .setBatchId(id.toString())
+                .setBatchId(batchId)
                 .setCreatedAtMs(now)
                 .setClosedBy(closedBy)
                 .setRecords(List.of())
-                .setLineage(lineage)
+                .setLineage(lineage.ranges())
                 .setRecordCount(open.size())
                 .setRatedCount(rated)
                 .setSumOutcome(sumOutcome)
@@ -248,21 +202,19 @@ public final class BatchProcessor implements Processor<String, byte[], String, b
                 .setMaxLogPropensity(maxLp)
                 .build();
         byte[] spliced = null;
-        if (allBodies && !Boolean.FALSE.equals(spliceChecked)) {
-            List<byte[]> sources = new ArrayList<>(open.size());
-            open.forEach(b -> sources.add(b.source()));
-            spliced = OutcomeBodies.splice(batchSerializer.serialize(sinkTopic, empty), empty.getBatchId(),
-                    now, closedBy, sources, HEADER);
+        if (allWire && !Boolean.FALSE.equals(spliceChecked)) {
+            List<byte[]> wires = new ArrayList<>(open.size());
+            open.forEach(b -> wires.add(b.wire()));
+            spliced = OutcomeBodies.splice(batchSerializer.serialize(batchesTopic, empty), batchId, now, closedBy,
+                    wires, HEADER);
         }
         byte[] out;
         if (spliced != null && Boolean.TRUE.equals(spliceChecked)) {
             out = spliced;
         } else {
             List<DirectOutcome> records = new ArrayList<>(open.size());
-            for (Buffered b : open) {
-                records.add(b.record() != null ? b.record() : decodeSource(b.source()));
-            }
-            out = batchSerializer.serialize(sinkTopic, TrainingBatch.newBuilder(empty).setRecords(records).build());
+            open.forEach(b -> records.add(b.record()));
+            out = batchSerializer.serialize(batchesTopic, TrainingBatch.newBuilder(empty).setRecords(records).build());
             if (spliced != null) {
                 spliceChecked = Arrays.equals(spliced, out);
             }
@@ -272,28 +224,46 @@ public final class BatchProcessor implements Processor<String, byte[], String, b
         openedAtWallMs = -1;
         metrics.increment(CausalLoopMetrics.BATCHES, "closed_by", closedBy);
         metrics.add(CausalLoopMetrics.BATCH_RECORDS, "", "", n);
-        context.forward(new Record<>(empty.getBatchId(), out, Math.max(0, now)));
+        context.forward(new Record<>(batchId, out, Math.max(0, now)), batchesChild);
     }
 
-    private DirectOutcome decodeSource(byte[] source) {
-        return deserializer.deserialize(sourceTopic, source);
+    /** The offset ranges of a batch's sources, per topic-partition in order of first appearance. */
+    private static final class Lineage {
+        private final Map<String, Map<Integer, long[]>> byTopic = new LinkedHashMap<>();
+
+        void add(OffsetRange r) {
+            long[] range = byTopic.computeIfAbsent(r.getTopic(), t -> new LinkedHashMap<>())
+                    .computeIfAbsent(r.getPartition(), p -> new long[] {Long.MAX_VALUE, Long.MIN_VALUE, 0});
+            range[0] = Math.min(range[0], r.getFirstOffset());
+            range[1] = Math.max(range[1], r.getLastOffset());
+            range[2] += r.getCount();
+        }
+
+        List<OffsetRange> ranges() {
+            List<OffsetRange> out = new ArrayList<>();
+            byTopic.forEach((topic, parts) -> parts.forEach((p, r) -> out.add(new OffsetRange(topic, p, r[0], r[1], r[2]))));
+            return out;
+        }
+
+        /** {@code <topic>-<partition>-<first>-<last>} of each partition of {@code topic}'s ranges. */
+        String batchId(String topic) {
+            StringBuilder id = new StringBuilder(topic);
+            byTopic.get(topic).forEach((p, r) -> id.append('-').append(p).append('-').append(r[0]).append('-').append(r[1]));
+            return id.toString();
+        }
     }
 
-    private static BufferKey key(int partition, long offset) {
-        return new BufferKey(partition, offset);
-    }
-
-    static byte[] frame(byte[] sourceBytes) {
-        byte[] out = new byte[sourceBytes.length + 1];
+    static byte[] frame(byte[] wireBytes) {
+        byte[] out = new byte[wireBytes.length + 1];
         out[0] = FORMAT_VERSION;
-        System.arraycopy(sourceBytes, 0, out, 1, sourceBytes.length);
+        System.arraycopy(wireBytes, 0, out, 1, wireBytes.length);
         return out;
     }
 
-    /** A buffered entry back to its record: format 2 (bytes as read) or 1 (plain Avro). */
+    /** A buffered entry back to its record: format 2 (wire bytes) or 1 (plain Avro). */
     DirectOutcome decode(byte[] bytes) {
         if (bytes.length > 0 && bytes[0] == FORMAT_VERSION) {
-            return deserializer.deserialize(sourceTopic, Arrays.copyOfRange(bytes, 1, bytes.length));
+            return deserializer.deserialize(outcomesTopic, Arrays.copyOfRange(bytes, 1, bytes.length));
         }
         if (bytes.length > 0 && bytes[0] == FORMAT_PLAIN_AVRO) {
             return codec.decode(Arrays.copyOfRange(bytes, 1, bytes.length));

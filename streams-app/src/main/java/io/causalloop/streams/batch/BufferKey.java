@@ -7,12 +7,14 @@ import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serializer;
 
 /**
- * The key of a buffered record: where it was read. Stored as 12 bytes (partition, offset, big
- * endian), the format the buffer has always had; a record rather than {@code Bytes} so that held
- * keys hash well (the hash of 12 bytes of consecutive offsets collides in runs).
+ * The key of a buffered record: the task's partition and the record's sequence number in the order
+ * the task resolved its records. Stored as 12 bytes (partition, sequence, big endian), the format
+ * the buffer has always had (it held partition and offset of {@code direct-outcomes} when the
+ * batcher read that topic back: the same order); a record rather than {@code Bytes} so that held
+ * keys hash well (the hash of 12 bytes of consecutive numbers collides in runs).
  *
- * @param partition partition of {@code direct-outcomes}
- * @param offset offset in it
+ * @param partition the task's partition
+ * @param offset the record's sequence number in its task
  */
 public record BufferKey(int partition, long offset) {
 

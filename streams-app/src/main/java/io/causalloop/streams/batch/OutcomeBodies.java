@@ -6,18 +6,13 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
-import org.apache.avro.Schema;
-import org.apache.avro.generic.GenericDatumReader;
-import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.BinaryEncoder;
-import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.io.EncoderFactory;
 
 /**
- * What the batcher needs of DirectOutcome bodies written with the compiled schema, without decoding
- * them: the four fields a batch's totals use (read by walking the schema and skipping the other
- * fields), and a TrainingBatch's Avro bytes built around the bodies as they are (an Avro array of
- * records is its item count, the items' bytes one after the other, and a zero).
+ * A batch's totals per record, and a TrainingBatch's Avro bytes built around its records' bodies
+ * as they were written to {@code direct-outcomes} (an Avro array of records is its item count, the
+ * items' bytes one after the other, and a zero), so a batch costs no second encoding of its records.
  *
  * <p>Surprise: the bytes built here are trusted only after they were found equal to the registry
  * serializer's for a real batch ({@link BatchProcessor} checks the first batch of each task).
@@ -30,52 +25,6 @@ final class OutcomeBodies {
         static Summary of(DirectOutcome d) {
             return new Summary(d.getResolution() == Resolution.RATED, d.getOutcome(), d.getLogPropensity(),
                     d.getRatingPropensity());
-        }
-    }
-
-    private static final Schema SCHEMA = DirectOutcome.getClassSchema();
-    private static final int OUTCOME = position("outcome", Schema.Type.DOUBLE);
-    private static final int RESOLUTION = position("resolution", Schema.Type.ENUM);
-    private static final int LOG_PROPENSITY = position("logPropensity", Schema.Type.DOUBLE);
-    private static final int RATING_PROPENSITY = position("ratingPropensity", Schema.Type.DOUBLE);
-    /** Whether the compiled schema has the four fields with the expected types. */
-    static final boolean SUPPORTED = OUTCOME >= 0 && RESOLUTION >= 0 && LOG_PROPENSITY >= 0 && RATING_PROPENSITY >= 0;
-    private static final int LAST = Math.max(Math.max(OUTCOME, RESOLUTION), Math.max(LOG_PROPENSITY, RATING_PROPENSITY));
-    private static final int RATED_SYMBOL = SUPPORTED
-            ? SCHEMA.getFields().get(RESOLUTION).schema().getEnumOrdinal(Resolution.RATED.name()) : -1;
-
-    private BinaryDecoder decoder;
-
-    private static int position(String name, Schema.Type type) {
-        Schema.Field f = SCHEMA.getField(name);
-        return f != null && f.schema().getType() == type ? f.pos() : -1;
-    }
-
-    /** The summary of the body {@code bytes[offset, offset + length)} (compiled schema). */
-    Summary read(byte[] bytes, int offset, int length) {
-        decoder = DecoderFactory.get().binaryDecoder(bytes, offset, length, decoder);
-        try {
-            List<Schema.Field> fields = SCHEMA.getFields();
-            boolean rated = false;
-            double outcome = 0;
-            double logPropensity = 0;
-            double ratingPropensity = 0;
-            for (int i = 0; i <= LAST; i++) {
-                if (i == OUTCOME) {
-                    outcome = decoder.readDouble();
-                } else if (i == LOG_PROPENSITY) {
-                    logPropensity = decoder.readDouble();
-                } else if (i == RATING_PROPENSITY) {
-                    ratingPropensity = decoder.readDouble();
-                } else if (i == RESOLUTION) {
-                    rated = decoder.readEnum() == RATED_SYMBOL;
-                } else {
-                    GenericDatumReader.skip(fields.get(i).schema(), decoder);
-                }
-            }
-            return new Summary(rated, outcome, logPropensity, ratingPropensity);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 

@@ -88,7 +88,7 @@ public final class ModelsProcessor implements Processor<String, JoinedRecord, St
     /**
      * @param taskStoreName the task's small changelogged state
      * @param globalStoreName the global store of merged snapshots
-     * @param outcomesChild sink of DirectOutcomes
+     * @param outcomesChild child that writes and batches the DirectOutcomes
      * @param deltasChild sink of OutcomeModelDeltas
      */
     public ModelsProcessor(String taskStoreName, String globalStoreName, String outcomesChild, String deltasChild,

@@ -17,7 +17,7 @@ import java.util.UUID;
 import org.apache.kafka.common.errors.SerializationException;
 import org.junit.jupiter.api.Test;
 
-/** The batch buffer's entry formats: 2 (the bytes as read from direct-outcomes) and the old 1. */
+/** The batch buffer's entry formats: 2 (the records' wire bytes) and the old 1. */
 class BatchBufferFormatTest {
 
     private static DirectOutcome outcome() {
@@ -34,11 +34,11 @@ class BatchBufferFormatTest {
     }
 
     @Test
-    void shouldReadBothTheBytesAsReadAndTheOldPlainAvroEntries() {
+    void shouldReadBothTheWireBytesAndTheOldPlainAvroEntries() {
         SpecificAvroSerde<DirectOutcome> serde = new SpecificAvroSerde<>(DirectOutcome.class);
         serde.configure(Map.of("schema.registry.url", "mock://" + UUID.randomUUID()), false);
-        BatchProcessor p = new BatchProcessor("store", "direct-outcomes", "training-batches", 10, 1000,
-                serde.deserializer(), null, null, new CausalLoopMetrics());
+        BatchProcessor p = new BatchProcessor("store", "direct-outcomes", "training-batches", "outcomes-sink",
+                "batches-sink", 10, 1000, serde.serializer(), true, serde.deserializer(), null, new CausalLoopMetrics());
         DirectOutcome d = outcome();
 
         byte[] asRead = serde.serializer().serialize("direct-outcomes", d);
