@@ -85,6 +85,10 @@ public final class StreamsBenchmark {
     private final String jvmTag = Long.toString(System.currentTimeMillis(), 36);
     private int run;
     private double lastCpuMicrosPerOutput;
+    /** CPU of the whole JVM (broker, registry, clients, the app) per output of the last measurement, us. */
+    private double lastProcessCpuMicrosPerOutput;
+    /** Cores the whole JVM kept busy on average during the last measurement. */
+    private double lastCoresBusy;
 
     private byte[][] genKeys;
     private byte[][] genValues;
@@ -130,10 +134,15 @@ public final class StreamsBenchmark {
             double raw = only.contains("raw") ? raw() : Double.NaN;
             double bare = only.contains("bare") ? bareJoin() : Double.NaN;
             double bareCpu = only.contains("bare") ? lastCpuMicrosPerOutput : Double.NaN;
+            double bareProcess = only.contains("bare") ? lastProcessCpuMicrosPerOutput : Double.NaN;
+            double bareCores = only.contains("bare") ? lastCoresBusy : Double.NaN;
             double full = only.contains("full") ? fullPipeline() : Double.NaN;
             double fullCpu = only.contains("full") ? lastCpuMicrosPerOutput : Double.NaN;
+            double fullProcess = only.contains("full") ? lastProcessCpuMicrosPerOutput : Double.NaN;
+            double fullCores = only.contains("full") ? lastCoresBusy : Double.NaN;
             double[] lat = only.contains("latency") ? latency() : new double[] {Double.NaN, Double.NaN};
-            result[round] = new double[] {raw, bare, full, lat[0], lat[1], bareCpu, fullCpu};
+            result[round] = new double[] {raw, bare, full, lat[0], lat[1], bareCpu, fullCpu, bareProcess, fullProcess,
+                bareCores, fullCores};
             System.out.printf(Locale.ROOT, "%s: raw %.0f rec/s, bare join %.0f joined/s, full %.0f outcomes/s,"
                     + " latency p50 %.1f ms p99 %.1f ms%n", label[round], raw, bare, full, lat[0], lat[1]);
         }
@@ -151,6 +160,11 @@ public final class StreamsBenchmark {
         row("(c) full pipeline: stream-thread CPU per direct outcome, us", result, 6, "%.1f");
         System.out.printf(Locale.ROOT, "| ratio of CPU per output, bare / full (load-independent throughput ratio) | %.2f | %.2f |%n",
                 result[0][5] / result[0][6], result[1][5] / result[1][6]);
+        row("(b) bare join: whole-JVM CPU per joined record (broker, clients, app), us", result, 7, "%.1f");
+        row("(c) full pipeline: whole-JVM CPU per direct outcome (broker, clients, app), us", result, 8, "%.1f");
+        row("(b) bare join: cores the JVM kept busy", result, 9, "%.2f");
+        row("(c) full pipeline: cores the JVM kept busy", result, 10, "%.2f");
+        System.out.printf(Locale.ROOT, "| load average (1 min) at the end | %s |  |%n", loadAverage());
         row("(c) latency rating produced -> direct outcome received, p50 ms", result, 3, "%.1f");
         row("(c) latency rating produced -> direct outcome received, p99 ms", result, 4, "%.1f");
     }
@@ -320,6 +334,7 @@ public final class StreamsBenchmark {
             check(running.await(60, TimeUnit.SECONDS), "streams not RUNNING within 60 s: " + streams.state());
             long start = System.nanoTime();
             long cpuStart = streamThreadsCpuNs(appId);
+            long processStart = processCpuNs();
             long n = 0;
             long deadline = System.currentTimeMillis() + timeoutMs;
             while (n < expected && System.currentTimeMillis() < deadline) {
@@ -327,6 +342,9 @@ public final class StreamsBenchmark {
             }
             double seconds = (System.nanoTime() - start) / 1e9;
             lastCpuMicrosPerOutput = (streamThreadsCpuNs(appId) - cpuStart) / 1e3 / expected;
+            long processNs = processCpuNs() - processStart;
+            lastProcessCpuMicrosPerOutput = processNs / 1e3 / expected;
+            lastCoresBusy = processNs / 1e9 / seconds;
             check(n >= expected, topic + ": " + n + " of " + expected + " outputs within the timeout");
             return expected / seconds;
         }
@@ -428,6 +446,19 @@ public final class StreamsBenchmark {
     // ---------------------------------------------------------------- helpers
 
     /** CPU time of the Streams client's stream threads (and global thread), so far. */
+    private static long processCpuNs() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
+    private static String loadAverage() {
+        try {
+            return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).split(" ")[0];
+        } catch (java.io.IOException | RuntimeException e) {
+            return "n/a";
+        }
+    }
+
     private static long streamThreadsCpuNs(String appId) {
         java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
         long total = 0;
