@@ -15,6 +15,7 @@ import io.causalloop.schemas.RatingEvent;
 import io.causalloop.schemas.TrainingBatch;
 import io.causalloop.serde.AvroSerdeConfig;
 import io.causalloop.streams.batch.BatchProcessor;
+import io.causalloop.streams.batch.BufferChunk;
 import io.causalloop.streams.batch.BufferKey;
 import io.causalloop.streams.join.EventTimeExtractor;
 import io.causalloop.streams.join.JoinProcessor;
@@ -76,7 +77,7 @@ public final class CausalLoopTopology {
     public static final String MERGER_STORE = "model-merger-store";
     /** The latest merged snapshots from outcome-models (global). */
     public static final String GLOBAL_MODELS_STORE = "outcome-models-global-store";
-    /** The open training batch, keyed by (task partition, resolution sequence). */
+    /** The open training batch in entries of consecutive records, keyed by (task partition, sequence range). */
     public static final String BATCH_STORE = "batch-buffer-store";
 
     /** Keys a write-behind store holds before writing them out ahead of the commit. */
@@ -138,10 +139,10 @@ public final class CausalLoopTopology {
         t.addProcessor(BATCHER, () -> new BatchProcessor(BATCH_STORE, directOutcomes.name(), batches.name(),
                 SINK_DIRECT_OUTCOMES, SINK_TRAINING_BATCHES, config.batchMaxRecords(), config.batchMaxMs(),
                 outcomeSerializer, compiled, outcomeDeserializer, batchSerializer, metrics), MODELS);
-        // keyed by the task's resolution sequence, so each key is written once: a record batched
-        // before the next commit costs the store and its changelog nothing
-        StoreBuilder<KeyValueStore<BufferKey, byte[]>> buffer = new WriteBehindStoreBuilder<>(
-                Stores.keyValueStoreBuilder(kv(config, BATCH_STORE), BufferKey.serde(), Serdes.ByteArray())
+        // keyed by resolution sequence numbers, so each key is written once: an entry replaced or
+        // deleted before the next commit costs the store and its changelog nothing
+        StoreBuilder<KeyValueStore<BufferKey, BufferChunk>> buffer = new WriteBehindStoreBuilder<>(
+                Stores.keyValueStoreBuilder(kv(config, BATCH_STORE), BufferKey.serde(), BufferChunk.serde())
                         .withCachingDisabled(), WRITE_BEHIND_MAX_KEYS, true);
         t.addStateStore(buffer, BATCHER);
         t.addSink(SINK_DIRECT_OUTCOMES, directOutcomes.name(), directOutcomes.keySerde().serializer(),

@@ -11,7 +11,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.KeyValue;
@@ -32,10 +31,13 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * built around them. The first batch a task builds so is compared with the registry serializer's
  * bytes for the same batch; only when they are equal does the task keep building batches so.
  *
- * <p>The open batch is kept in memory and mirrored in a changelogged store keyed by (task
- * partition, resolution sequence), holding each record's wire bytes, so a restart resumes the same
- * open batch in the same order; the store is write-behind, so records batched before the next
- * commit never reach it. The size bound is checked per record; the time bound is the wall-clock
+ * <p>The open batch is kept in memory and mirrored in a changelogged store, so a restart resumes
+ * the same open batch in the same order: each entry holds up to {@value #CHUNK_RECORDS} consecutive
+ * records' wire bytes ({@link BufferChunk}) under the key (task partition, first and last
+ * resolution sequence number). Appending a record puts the grown entry under a new key and deletes
+ * the old one; the store is write-behind, so only the entries held at a commit are written, and
+ * the open batch costs the changelog a few large records per commit instead of one per record
+ * (and records batched before the next commit cost it nothing). The size bound is checked per record; the time bound is the wall-clock
  * age of the open batch, checked by a wall-clock punctuation every T/4 (at most every second), so a
  * quiet stream still hands its last records to the trainer within about T.
  *
@@ -48,18 +50,18 @@ import org.apache.kafka.streams.state.KeyValueStore;
  */
 public final class BatchProcessor implements Processor<String, DirectOutcome, String, byte[]> {
 
-    /** Version byte of the old buffered-record format (plain Avro of the compiled schema); still read. */
-    static final byte FORMAT_PLAIN_AVRO = 1;
-    /** Version byte of the buffered-record format written now: the record's wire bytes (registry framing and all). */
-    static final byte FORMAT_VERSION = 2;
+    /** Records per store entry of the open batch. */
+    static final int CHUNK_RECORDS = 64;
+    /** Bytes after which an entry takes no more records (well under the broker's message size). */
+    static final int CHUNK_BYTES = 256 * 1024;
     private static final int HEADER = 5;
 
     /**
-     * One buffered record: its key's sequence number, the record, its wire bytes when a batch may be
+     * One buffered record: the record, its wire bytes when a batch may be
      * built around them (null for records restored from the store, whose writer may have been
      * another version), its totals.
      */
-    private record Buffered(long sequence, DirectOutcome record, byte[] wire, OutcomeBodies.Summary summary) {
+    private record Buffered(DirectOutcome record, byte[] wire, OutcomeBodies.Summary summary) {
     }
 
     private final String storeName;
@@ -78,12 +80,19 @@ public final class BatchProcessor implements Processor<String, DirectOutcome, St
     /** Whether batches built around the records' bytes equal the serializer's: null until checked. */
     private Boolean spliceChecked;
     private final List<Buffered> open = new ArrayList<>();
+    /** The store keys of the open batch's entries, the entry still growing last. */
+    private final List<BufferKey> openKeys = new ArrayList<>();
+    /** The wire bytes of the growing entry's records; a new list for every entry. */
+    private List<byte[]> chunk = new ArrayList<>();
+    private int chunkBytes;
+    /** Whether the last of {@link #openKeys} is the growing entry's. */
+    private boolean chunkStored;
     private long openedAtWallMs = -1;
     private long nextSequence;
     private int partition;
 
     private ProcessorContext<String, byte[]> context;
-    private KeyValueStore<BufferKey, byte[]> store;
+    private KeyValueStore<BufferKey, BufferChunk> store;
 
     /**
      * A batcher with bounds B and T over the store {@code storeName}.
@@ -125,12 +134,17 @@ public final class BatchProcessor implements Processor<String, DirectOutcome, St
         this.store = context.getStateStore(storeName);
         this.partition = context.taskId().partition();
         // in key order: the order the records were resolved in
-        try (KeyValueIterator<BufferKey, byte[]> it = store.all()) {
+        try (KeyValueIterator<BufferKey, BufferChunk> it = store.all()) {
             while (it.hasNext()) {
-                KeyValue<BufferKey, byte[]> kv = it.next();
-                DirectOutcome d = decode(kv.value);
-                open.add(new Buffered(kv.key.offset(), d, null, OutcomeBodies.Summary.of(d)));
-                nextSequence = Math.max(nextSequence, kv.key.offset() + 1);
+                KeyValue<BufferKey, BufferChunk> kv = it.next();
+                List<byte[]> records = kv.value.records();
+                for (int i = 0; i < records.size(); i++) {
+                    DirectOutcome d = decode(records.get(i), kv.value.plainAvro());
+                    // not spliced: the entry may have been written by a version with another schema
+                    open.add(new Buffered(d, null, OutcomeBodies.Summary.of(d)));
+                }
+                openKeys.add(kv.key);
+                nextSequence = Math.max(nextSequence, kv.key.last() + 1);
             }
         }
         if (!open.isEmpty()) {
@@ -148,12 +162,36 @@ public final class BatchProcessor implements Processor<String, DirectOutcome, St
         if (open.isEmpty()) {
             openedAtWallMs = context.currentSystemTimeMs();
         }
-        long sequence = nextSequence++;
-        open.add(new Buffered(sequence, d, compiledSchema ? bytes : null, OutcomeBodies.Summary.of(d)));
-        store.put(new BufferKey(partition, sequence), frame(bytes));
+        open.add(new Buffered(d, compiledSchema ? bytes : null, OutcomeBodies.Summary.of(d)));
+        append(bytes);
         if (open.size() >= maxRecords) {
             cut("size");
         }
+    }
+
+    /** Mirrors a record in the store: the growing entry is put again, one record longer, under its new key. */
+    private void append(byte[] bytes) {
+        long sequence = nextSequence++;
+        chunk.add(bytes);
+        chunkBytes += bytes.length;
+        BufferKey key = new BufferKey(partition, sequence - chunk.size() + 1, sequence);
+        store.put(key, new BufferChunk(chunk, 0, chunk.size(), false));
+        if (chunkStored) {
+            store.put(openKeys.set(openKeys.size() - 1, key), null);
+        } else {
+            openKeys.add(key);
+            chunkStored = true;
+        }
+        if (chunk.size() >= CHUNK_RECORDS || chunkBytes >= CHUNK_BYTES) {
+            endChunk();
+        }
+    }
+
+    /** The growing entry is complete: the next record starts another. */
+    private void endChunk() {
+        chunk = new ArrayList<>();
+        chunkBytes = 0;
+        chunkStored = false;
     }
 
     private void onWallClock(long now) {
@@ -184,8 +222,10 @@ public final class BatchProcessor implements Processor<String, DirectOutcome, St
             minLp = Math.min(minLp, d.logPropensity());
             maxLp = Math.max(maxLp, d.logPropensity());
             allWire &= b.wire() != null;
-            store.put(new BufferKey(partition, b.sequence()), null);
         }
+        openKeys.forEach(k -> store.put(k, null));
+        openKeys.clear();
+        endChunk();
         String batchId = lineage.batchId(open.get(0).record().getGenerationSource().getTopic());
         long now = context.currentStreamTimeMs();
         TrainingBatch empty = TrainingBatch.newBuilder()
@@ -253,23 +293,8 @@ public final class BatchProcessor implements Processor<String, DirectOutcome, St
         }
     }
 
-    static byte[] frame(byte[] wireBytes) {
-        byte[] out = new byte[wireBytes.length + 1];
-        out[0] = FORMAT_VERSION;
-        System.arraycopy(wireBytes, 0, out, 1, wireBytes.length);
-        return out;
-    }
-
-    /** A buffered entry back to its record: format 2 (wire bytes) or 1 (plain Avro). */
-    DirectOutcome decode(byte[] bytes) {
-        if (bytes.length > 0 && bytes[0] == FORMAT_VERSION) {
-            return deserializer.deserialize(outcomesTopic, Arrays.copyOfRange(bytes, 1, bytes.length));
-        }
-        if (bytes.length > 0 && bytes[0] == FORMAT_PLAIN_AVRO) {
-            return codec.decode(Arrays.copyOfRange(bytes, 1, bytes.length));
-        }
-        throw new SerializationException("batch buffer entry has format version "
-                + (bytes.length == 0 ? "none" : bytes[0]) + ", this app reads " + FORMAT_PLAIN_AVRO
-                + " and " + FORMAT_VERSION + "; reset the application or run a version that reads it");
+    /** A stored record back: wire bytes, or (format 1 of earlier versions) plain Avro. */
+    DirectOutcome decode(byte[] bytes, boolean plainAvro) {
+        return plainAvro ? codec.decode(bytes) : deserializer.deserialize(outcomesTopic, bytes);
     }
 }

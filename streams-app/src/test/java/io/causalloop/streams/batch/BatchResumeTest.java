@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
-import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -58,11 +57,16 @@ class BatchResumeTest {
 
     private final class Instance {
         final MockProcessorContext<String, byte[]> context = new MockProcessorContext<>(new Properties());
-        final BatchProcessor processor = new BatchProcessor("buffer", OUTCOMES, BATCHES, "outcomes-sink",
-                "batches-sink", 3, 60_000L, outcomes.serializer(), true, outcomes.deserializer(),
-                batches.serializer(), new CausalLoopMetrics());
+        final BatchProcessor processor;
 
-        Instance(KeyValueStore<BufferKey, byte[]> store) {
+        Instance(KeyValueStore<BufferKey, BufferChunk> store) {
+            this(store, 3);
+        }
+
+        Instance(KeyValueStore<BufferKey, BufferChunk> store, int maxRecords) {
+            processor = new BatchProcessor("buffer", OUTCOMES, BATCHES, "outcomes-sink", "batches-sink", maxRecords,
+                    60_000L, outcomes.serializer(), true, outcomes.deserializer(), batches.serializer(),
+                    new CausalLoopMetrics());
             context.setCurrentSystemTimeMs(1_000L);
             context.setCurrentStreamTimeMs(0L);
             context.addStateStore(store);
@@ -77,11 +81,16 @@ class BatchResumeTest {
         }
     }
 
+    private static KeyValueStore<BufferKey, BufferChunk> store() {
+        KeyValueStore<BufferKey, BufferChunk> store = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore("buffer"),
+                BufferKey.serde(), BufferChunk.serde()).withLoggingDisabled().build();
+        store.init(new MockProcessorContext<>(new Properties()).getStateStoreContext(), store);
+        return store;
+    }
+
     @Test
     void shouldResumeTheOpenBatchInResolutionOrderAfterARestart() {
-        KeyValueStore<BufferKey, byte[]> store = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore("buffer"),
-                BufferKey.serde(), Serdes.ByteArray()).withLoggingDisabled().build();
-        store.init(new MockProcessorContext<>(new Properties()).getStateStoreContext(), store);
+        KeyValueStore<BufferKey, BufferChunk> store = store();
         Instance first = new Instance(store);
         // resolved out of generation order: 4 before 3
         for (int k : new int[] {0, 1, 2, 4, 3}) {
@@ -90,7 +99,7 @@ class BatchResumeTest {
         assertEquals(5, first.context.forwarded().stream()
                 .filter(f -> f.childName().orElseThrow().equals("outcomes-sink")).count(), "every record written once");
         assertEquals(1, first.batches().size());
-        assertEquals(2, store.approximateNumEntries(), "the open batch is in the store");
+        assertEquals(1, store.approximateNumEntries(), "the open batch is in the store, as one entry");
 
         Instance second = new Instance(store); // a restart: a new processor on the restored store
         second.processor.process(new Record<>("g5", outcome(5), 5));
@@ -107,5 +116,35 @@ class BatchResumeTest {
         assertEquals(3.0 * 2.0, b.getSumInverseRatingPropensity(), 1e-12);
         assertTrue(store.approximateNumEntries() == 0, "a cut batch leaves nothing in the store");
         assertEquals(first.batches().get(0).getBatchId(), "generations-0-0-20");
+    }
+
+    @Test
+    void shouldKeepALongOpenBatchInEntriesOfConsecutiveRecordsAndResumeItWhole() {
+        KeyValueStore<BufferKey, BufferChunk> store = store();
+        Instance first = new Instance(store, 200);
+        for (int k = 0; k < 150; k++) {
+            first.processor.process(new Record<>("g" + k, outcome(k), k));
+        }
+        // each record grew its entry under a new key and deleted the old one: three entries remain
+        List<BufferKey> keys = new ArrayList<>();
+        try (var it = store.all()) {
+            it.forEachRemaining(kv -> keys.add(kv.key));
+        }
+        int n = BatchProcessor.CHUNK_RECORDS;
+        assertEquals(List.of(new BufferKey(0, 0, n - 1), new BufferKey(0, n, 2L * n - 1), new BufferKey(0, 2L * n, 149)),
+                keys);
+
+        Instance second = new Instance(store, 200);
+        for (int k = 150; k < 200; k++) {
+            second.processor.process(new Record<>("g" + k, outcome(k), k));
+        }
+        List<TrainingBatch> cut = second.batches();
+        assertEquals(1, cut.size());
+        List<DirectOutcome> expected = new ArrayList<>();
+        for (int k = 0; k < 200; k++) {
+            expected.add(outcome(k));
+        }
+        assertEquals(expected, cut.get(0).getRecords());
+        assertEquals(0, store.approximateNumEntries(), "a cut batch leaves nothing in the store");
     }
 }

@@ -346,6 +346,7 @@ public final class StreamsBenchmark {
             lastProcessCpuMicrosPerOutput = processNs / 1e3 / expected;
             lastCoresBusy = processNs / 1e9 / seconds;
             check(n >= expected, topic + ": " + n + " of " + expected + " outputs within the timeout");
+            printThreadTime(streams, appId);
             return expected / seconds;
         }
     }
@@ -446,6 +447,25 @@ public final class StreamsBenchmark {
     // ---------------------------------------------------------------- helpers
 
     /** CPU time of the Streams client's stream threads (and global thread), so far. */
+    /**
+     * Where the stream thread's wall-clock time went over the last metrics window (Kafka Streams'
+     * thread metrics: shares of processing, punctuating, polling and committing; time blocked on
+     * the clients), so a gap between CPU and wall-clock figures can be read.
+     */
+    private static void printThreadTime(KafkaStreams streams, String appId) {
+        StringBuilder line = new StringBuilder("  stream thread of ").append(appId).append(':');
+        for (String name : List.of("process-ratio", "punctuate-ratio", "poll-ratio", "commit-ratio",
+                "commit-latency-avg", "blocked-time-ns-total")) {
+            streams.metrics().forEach((metricName, metric) -> {
+                if (metricName.group().equals("stream-thread-metrics") && metricName.name().equals(name)
+                        && metric.metricValue() instanceof Number v) {
+                    line.append(String.format(Locale.ROOT, " %s %.3f", name, v.doubleValue()));
+                }
+            });
+        }
+        System.out.println(line);
+    }
+
     private static long processCpuNs() {
         return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
                 .getOperatingSystemMXBean()).getProcessCpuTime();
