@@ -8,9 +8,7 @@ import io.causalloop.streams.metrics.CausalLoopMetrics;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.KeyValue;
@@ -269,26 +267,56 @@ public final class BatchProcessor implements Processor<String, DirectOutcome, St
 
     /** The offset ranges of a batch's sources, per topic-partition in order of first appearance. */
     private static final class Lineage {
-        private final Map<String, Map<Integer, long[]>> byTopic = new LinkedHashMap<>();
+        /** One topic-partition's range; a batch has a few (one per input topic in a task), so a list. */
+        private static final class Range {
+            final String topic;
+            final int partition;
+            long first = Long.MAX_VALUE;
+            long last = Long.MIN_VALUE;
+            long count;
+
+            Range(String topic, int partition) {
+                this.topic = topic;
+                this.partition = partition;
+            }
+        }
+
+        private final List<Range> ranges = new ArrayList<>(4);
 
         void add(OffsetRange r) {
-            long[] range = byTopic.computeIfAbsent(r.getTopic(), t -> new LinkedHashMap<>())
-                    .computeIfAbsent(r.getPartition(), p -> new long[] {Long.MAX_VALUE, Long.MIN_VALUE, 0});
-            range[0] = Math.min(range[0], r.getFirstOffset());
-            range[1] = Math.max(range[1], r.getLastOffset());
-            range[2] += r.getCount();
+            Range range = find(r.getTopic(), r.getPartition());
+            range.first = Math.min(range.first, r.getFirstOffset());
+            range.last = Math.max(range.last, r.getLastOffset());
+            range.count += r.getCount();
+        }
+
+        private Range find(String topic, int partition) {
+            for (Range range : ranges) {
+                if (range.partition == partition && (range.topic == topic || range.topic.equals(topic))) {
+                    return range;
+                }
+            }
+            Range range = new Range(topic, partition);
+            ranges.add(range);
+            return range;
         }
 
         List<OffsetRange> ranges() {
-            List<OffsetRange> out = new ArrayList<>();
-            byTopic.forEach((topic, parts) -> parts.forEach((p, r) -> out.add(new OffsetRange(topic, p, r[0], r[1], r[2]))));
+            List<OffsetRange> out = new ArrayList<>(ranges.size());
+            for (Range r : ranges) {
+                out.add(new OffsetRange(r.topic, r.partition, r.first, r.last, r.count));
+            }
             return out;
         }
 
         /** {@code <topic>-<partition>-<first>-<last>} of each partition of {@code topic}'s ranges. */
         String batchId(String topic) {
             StringBuilder id = new StringBuilder(topic);
-            byTopic.get(topic).forEach((p, r) -> id.append('-').append(p).append('-').append(r[0]).append('-').append(r[1]));
+            for (Range r : ranges) {
+                if (r.topic.equals(topic)) {
+                    id.append('-').append(r.partition).append('-').append(r.first).append('-').append(r.last);
+                }
+            }
             return id.toString();
         }
     }
