@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
@@ -37,8 +38,13 @@ import org.apache.kafka.streams.StreamsConfig;
  * <p>Topic names are the project's {@code topics.<logical>.name} keys ({@link CausalLoopTopics}).
  * Every key this class does not define (bootstrap.servers, security.protocol, ssl.*, sasl.*,
  * schema.registry.url, basic.auth.*, any Streams or client setting) is passed through unchanged to
- * Kafka Streams and to the serdes, so TLS and SASL work without code. The one default we change is
- * {@code processing.guarantee=exactly_once_v2}.
+ * Kafka Streams and to the serdes, so TLS and SASL work without code. Two defaults differ from
+ * Kafka Streams': {@code processing.guarantee=exactly_once_v2}, and the producer's
+ * {@code batch.size} ({@value #DEFAULT_PRODUCER_BATCH_SIZE} bytes instead of 16 KiB, unless
+ * {@code batch.size} or {@code producer.batch.size} is set): the app writes records of about half a
+ * kilobyte (direct outcomes) and larger (batch-buffer entries, training batches), and a produce
+ * request carries one batch per partition, so 16 KiB batches cap what each round trip to the broker
+ * can take (docs/benchmarks.md, "Fourth round").
  *
  * <p>Surprise: an environment variable overrides a key only when the key is defined here, is a
  * Kafka Streams / client / admin setting, or already appears in the properties; the variable name
@@ -46,6 +52,9 @@ import org.apache.kafka.streams.StreamsConfig;
  * ({@code join.window.ms} is {@code CAUSAL_LOOP_JOIN_WINDOW_MS}).
  */
 public final class CausalLoopStreamsConfig extends AbstractConfig {
+
+    /** The producer's {@code batch.size} unless one is set. */
+    public static final int DEFAULT_PRODUCER_BATCH_SIZE = 256 * 1024;
 
     /** Prefix of the environment variables that override keys. */
     public static final String ENV_PREFIX = AppSettings.ENV_PREFIX;
@@ -213,6 +222,9 @@ public final class CausalLoopStreamsConfig extends AbstractConfig {
         });
         rest.putIfAbsent(StreamsConfig.APPLICATION_ID_CONFIG, "causal-loop-streams");
         rest.putIfAbsent(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        if (!rest.containsKey(ProducerConfig.BATCH_SIZE_CONFIG)) {
+            rest.putIfAbsent(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), DEFAULT_PRODUCER_BATCH_SIZE);
+        }
         this.passThrough = Map.copyOf(rest);
         if (getLong(JOIN_CLOSED_RETENTION_MS) < 0) {
             throw new ConfigException(JOIN_CLOSED_RETENTION_MS, getLong(JOIN_CLOSED_RETENTION_MS), "must be >= 0");
@@ -272,7 +284,7 @@ public final class CausalLoopStreamsConfig extends AbstractConfig {
         return props;
     }
 
-    /** Settings passed through unchanged (Streams, clients, serdes), with our two defaults. */
+    /** Settings passed through unchanged (Streams, clients, serdes), with our defaults. */
     public Map<String, Object> passThrough() {
         return passThrough;
     }

@@ -49,6 +49,11 @@ class TopologyDescriptionTest {
         assertEquals("SASL_SSL", p.get("security.protocol"));
         assertEquals("broker:9093", p.get("bootstrap.servers"));
         assertEquals("exactly_once_v2", p.get("processing.guarantee"));
+        assertEquals(CausalLoopStreamsConfig.DEFAULT_PRODUCER_BATCH_SIZE, p.get("producer.batch.size"));
+        file.put("batch.size", "65536"); // a user's batch.size wins over our producer default
+        Properties own = new CausalLoopStreamsConfig(file).streamsProperties(new CausalLoopMetrics());
+        assertEquals("65536", own.get("batch.size"));
+        assertTrue(!own.containsKey("producer.batch.size"));
         assertTrue(!p.containsKey(CausalLoopStreamsConfig.JOIN_WINDOW_MS), "our keys are not passed to Streams");
     }
 

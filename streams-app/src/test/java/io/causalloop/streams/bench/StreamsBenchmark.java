@@ -60,8 +60,10 @@ import org.apache.kafka.streams.kstream.StreamJoined;
  * -Dexec.args="records=200000"}. Settings ({@code key=value} arguments): {@code records}
  * (200000), {@code partitions} (1), {@code latency.records} (20000), {@code latency.rate} (1000
  * ratings/s, below the app's capacity so the figure is latency, not queueing), {@code timeout.s}
- * (600 per measurement), {@code only} (a subset of {@code raw,bare,full,latency}), and {@code
- * app.<key>} to pass a setting to the full app (for example {@code app.stores.in.memory=true}).
+ * (600 per measurement), {@code only} (a subset of {@code raw,bare,full,latency}), {@code
+ * streams.<key>} to pass a setting to both Streams clients, bare and full (for example {@code
+ * streams.producer.max.in.flight.requests.per.connection=5}), and {@code app.<key>} to pass a
+ * setting to the full app only (for example {@code app.stores.in.memory=true}).
  *
  * <p>Surprise: throughput is measured from the moment a Streams client is RUNNING to the arrival
  * of its last output, over input produced beforehand, so start-up and rebalancing are left out
@@ -317,6 +319,11 @@ public final class StreamsBenchmark {
         m.put(StreamsConfig.STATE_DIR_CONFIG, stateRoot.resolve(appId + "-" + jvmTag).toString());
         m.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
         m.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION), 1); // KAFKA-15591
+        args.forEach((k, v) -> {
+            if (k.startsWith("streams.")) {
+                m.put(k.substring("streams.".length()), v);
+            }
+        });
         return m;
     }
 
