@@ -35,9 +35,11 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * resolution sequence number). Appending a record puts the grown entry under a new key and deletes
  * the old one; the store is write-behind, so only the entries held at a commit are written, and
  * the open batch costs the changelog a few large records per commit instead of one per record
- * (and records batched before the next commit cost it nothing). The size bound is checked per record; the time bound is the wall-clock
- * age of the open batch, checked by a wall-clock punctuation every T/4 (at most every second), so a
- * quiet stream still hands its last records to the trainer within about T.
+ * (and records batched before the next commit cost it nothing).
+ *
+ * <p>The size bound is checked per record; the time bound is the wall-clock age of the open
+ * batch, checked by a wall-clock punctuation every T/4 (at most every second), so a quiet stream
+ * still hands its last records to the trainer within about T.
  *
  * <p>Lineage: the offset ranges of the source events the batch's records were joined from
  * ({@code generations} and {@code ratings}, per partition: first and last offset and how many of
@@ -55,9 +57,8 @@ public final class BatchProcessor implements Processor<String, DirectOutcome, St
     private static final int HEADER = 5;
 
     /**
-     * One buffered record: the record, its wire bytes when a batch may be
-     * built around them (null for records restored from the store, whose writer may have been
-     * another version), its totals.
+     * One buffered record: the record, its wire bytes when a batch may be built around them (null
+     * for records restored from the store, whose writer may have been another version), its totals.
      */
     private record Buffered(DirectOutcome record, byte[] wire, OutcomeBodies.Summary summary) {
     }
