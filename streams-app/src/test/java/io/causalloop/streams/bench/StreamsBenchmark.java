@@ -55,9 +55,10 @@ import org.apache.kafka.streams.kstream.StreamJoined;
  * rate. Every measurement runs twice in the same JVM: the first (cold) is reported beside the
  * second (warm).
  *
- * <p>Run from the module ({@code cd streams-app}): {@code mvn -q test-compile exec:java
- * -Dexec.classpathScope=test -Dexec.mainClass=io.causalloop.streams.bench.StreamsBenchmark
- * -Dexec.args="records=200000"}. Settings ({@code key=value} arguments): {@code records}
+ * <p>Run: {@code mvn -q -DskipTests install -pl streams-app -am} from the repository root (so the
+ * local Maven repository holds this checkout's modules), then from the module ({@code cd
+ * streams-app}): {@code mvn -q exec:java -Dexec.classpathScope=test
+ * -Dexec.mainClass=io.causalloop.streams.bench.StreamsBenchmark -Dexec.args="records=200000"}. Settings ({@code key=value} arguments): {@code records}
  * (200000), {@code partitions} (1), {@code latency.records} (20000), {@code latency.rate} (1000
  * ratings/s, below the app's capacity so the figure is latency, not queueing), {@code timeout.s}
  * (600 per measurement), {@code only} (a subset of {@code raw,bare,full,latency}), {@code
