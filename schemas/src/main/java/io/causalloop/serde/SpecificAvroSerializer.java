@@ -29,7 +29,8 @@ import org.apache.kafka.common.serialization.Serializer;
  * false it must already be registered under the subject; with {@code use.latest.version=true}
  * the record is written with the subject's latest schema and its id (the latest must be able to
  * read the record's schema). The registry is asked once per (topic, schema); afterwards a record
- * costs one encoding into a reused per-thread buffer and the copy of the result. A null record is
+ * costs one encoding into a reused per-thread buffer (through the generated class's own encoder
+ * when written with its own schema) and the copy of the result. A null record is
  * written as null (a tombstone).
  *
  * @param <T> the generated record class
@@ -39,6 +40,14 @@ public class SpecificAvroSerializer<T extends SpecificRecord> implements Seriali
     /** How one record schema is written to one topic. */
     private record Writer(int id, DatumWriter<Object> datumWriter, Schema transcodeFrom,
             GenericDatumReader<Object> transcoder) {
+    }
+
+    private static final SpecificData CUSTOM_CODERS = customCoders();
+
+    private static SpecificData customCoders() {
+        SpecificData data = new SpecificData();
+        data.setCustomCoders(true);
+        return data;
     }
 
     private final SchemaRegistryClient providedClient;
@@ -143,9 +152,14 @@ public class SpecificAvroSerializer<T extends SpecificRecord> implements Seriali
                 new GenericDatumReader<>(schema, latest.schema(), GenericData.get()));
     }
 
+    /**
+     * Writes a record with its own (compiled) schema. With custom coders on, Avro's writer calls the
+     * generated class's {@code customEncode} (each field written by its type: about half the cost of
+     * walking the schema with boxed values, the same bytes) where the class has one.
+     */
     @SuppressWarnings("unchecked")
     private static DatumWriter<Object> specificWriter(Schema schema) {
-        return (DatumWriter<Object>) (DatumWriter<?>) new SpecificDatumWriter<>(schema, SpecificData.get());
+        return (DatumWriter<Object>) (DatumWriter<?>) new SpecificDatumWriter<>(schema, CUSTOM_CODERS);
     }
 
     /** Re-shapes a record to the latest schema: rare (use.latest.version with a differing schema). */

@@ -26,7 +26,6 @@ import io.causalloop.streams.model.GlobalSnapshotProcessor;
 import io.causalloop.streams.model.MergerProcessor;
 import io.causalloop.streams.model.ModelSettings;
 import io.causalloop.streams.model.ModelsProcessor;
-import io.causalloop.streams.serde.CustomCoderSerializer;
 import io.causalloop.streams.state.WriteBehindStoreBuilder;
 import io.causalloop.streams.validate.ValidationProcessor;
 import io.causalloop.topics.Topic;
@@ -129,12 +128,11 @@ public final class CausalLoopTopology {
                 BATCHER, SINK_MODEL_DELTAS, modelSettings, metrics), JOIN);
         t.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(MODEL_TASK_STORE),
                 Serdes.String(), Serdes.ByteArray()), MODELS);
-        // the batcher serializes each direct outcome once: for direct-outcomes and for its batch
-        // (the compiled schema, through the generated coders, unless the registry serdes use the latest)
+        // the batcher serializes each direct outcome once: for direct-outcomes and for its batch,
+        // with the compiled schema unless the registry serdes use the latest
         boolean compiled = !new AvroSerdeConfig(serde, false).useLatestVersion();
-        Serializer<DirectOutcome> outcomeSerializer = new CustomCoderSerializer<>(
-                directOutcomes.valueSerde().serializer(), compiled);
-        Serializer<TrainingBatch> batchSerializer = new CustomCoderSerializer<>(batches.valueSerde().serializer(), compiled);
+        Serializer<DirectOutcome> outcomeSerializer = directOutcomes.valueSerde().serializer();
+        Serializer<TrainingBatch> batchSerializer = batches.valueSerde().serializer();
         Deserializer<DirectOutcome> outcomeDeserializer = directOutcomes.valueSerde().deserializer();
         t.addProcessor(BATCHER, () -> new BatchProcessor(BATCH_STORE, directOutcomes.name(), batches.name(),
                 SINK_DIRECT_OUTCOMES, SINK_TRAINING_BATCHES, config.batchMaxRecords(), config.batchMaxMs(),
