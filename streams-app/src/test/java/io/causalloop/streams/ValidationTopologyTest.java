@@ -83,6 +83,23 @@ class ValidationTopologyTest {
     }
 
     @Test
+    void shouldDeadLetterNonFiniteReaderCovariate() {
+        // the models would fail on it (it is a feature value); caught here, with its reason
+        try (TopologyHarness h = new TopologyHarness(Map.of())) {
+            GenerationEvent bad = GenerationEvent.newBuilder(gen("g1", 0, "text", -1.0))
+                    .setReaderCovariates(Map.of("age", 31.0, "segment", Double.NaN)).build();
+            h.pipe(bad);
+            assertDeadLetter(h, DeadLetterReason.NON_FINITE_COVARIATE, "generations", 0);
+            h.pipe(GenerationEvent.newBuilder(gen("g2", 0, "text", -1.0))
+                    .setReaderCovariates(Map.of("segment", Double.NEGATIVE_INFINITY)).build());
+            assertEquals("NON_FINITE_COVARIATE", h.deadLetters.readValue().getReason());
+            h.pipe(GenerationEvent.newBuilder(gen("g3", 0, "text", -1.0))
+                    .setReaderCovariates(Map.of("segment", -2.5)).build());
+            assertTrue(h.deadLetters.isEmpty(), "finite covariates are valid");
+        }
+    }
+
+    @Test
     void shouldKeepAReplyThatIsOnlyTheEndOfSequenceToken() {
         try (TopologyHarness h = new TopologyHarness(Map.of())) {
             GenerationEvent eosOnly = gen("g1", 0, "", -1.0);

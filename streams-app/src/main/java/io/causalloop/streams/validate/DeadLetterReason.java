@@ -10,6 +10,8 @@ public enum DeadLetterReason {
     EMPTY_TEXT,
     /** The rating's outcome is NaN or infinite. */
     NON_FINITE_OUTCOME,
+    /** A reader covariate is NaN or infinite (the models could not use it as a feature). */
+    NON_FINITE_COVARIATE,
     /** The logged log-propensity is NaN, infinite or above 0. */
     INVALID_PROPENSITY,
     /** The record key is not the generationId, so the record would not be co-partitioned. */

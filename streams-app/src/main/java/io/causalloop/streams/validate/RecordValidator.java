@@ -2,6 +2,7 @@ package io.causalloop.streams.validate;
 
 import io.causalloop.schemas.GenerationEvent;
 import io.causalloop.schemas.RatingEvent;
+import java.util.Map;
 
 /**
  * The validation rules of the input records, one place for both topics. Each method returns
@@ -38,6 +39,15 @@ public final class RecordValidator {
             throw new InvalidRecordException(DeadLetterReason.INVALID_PROPENSITY, "generation "
                     + g.getGenerationId() + " has logPropensity " + lp + "; it must be finite and <= 0"
                     + " (a natural log of a probability), or null to have it estimated");
+        }
+        if (g.getReaderCovariates() != null) {
+            for (Map.Entry<String, Double> c : g.getReaderCovariates().entrySet()) {
+                if (c.getValue() == null || !Double.isFinite(c.getValue())) {
+                    throw new InvalidRecordException(DeadLetterReason.NON_FINITE_COVARIATE, "generation "
+                            + g.getGenerationId() + " has reader covariate '" + c.getKey() + "' = " + c.getValue()
+                            + "; covariates must be finite numbers");
+                }
+            }
         }
     }
 
