@@ -85,6 +85,7 @@ public final class CausalLoopStreamsConfig extends AbstractConfig {
     public static final String MODEL_LEARNING_RATE = "model.learning.rate";
     public static final String MODEL_PUBLISH_RECORDS = "model.publish.records";
     public static final String MODEL_PUBLISH_MS = "model.publish.ms";
+    public static final String MODEL_WORKER = "model.worker";
     public static final String RATING_PROPENSITY_FLOOR = "rating.propensity.floor";
     public static final String FEATURES_HASH_BITS = "features.hash.bits";
     public static final String FEATURES_WORD_NGRAMS = "features.word.ngrams";
@@ -163,6 +164,12 @@ public final class CausalLoopStreamsConfig extends AbstractConfig {
             .define(MODEL_PUBLISH_MS, Type.LONG, 5_000L, Range.atLeast(1), Importance.MEDIUM,
                     "Each task publishes its model delta (if non-empty) at least this often"
                             + " (wall clock), and rebases on the merged model this often.")
+            .define(MODEL_WORKER, Type.BOOLEAN, true, Importance.LOW,
+                    "Whether each task extracts features, scores and learns on a worker thread of its own,"
+                            + " in the order the join resolved the records, while the stream thread joins the"
+                            + " next ones (the stream thread waits for it before every commit, so exactly-once"
+                            + " and the outputs are as on one thread); false runs the models on the stream"
+                            + " thread.")
             .define(RATING_PROPENSITY_FLOOR, Type.DOUBLE, 0.01, Range.between(1e-6, 1.0), Importance.LOW,
                     "Lower clip of the attached rating propensity, so 1/propensity weights stay bounded.")
             .define(FEATURES_HASH_BITS, Type.INT, 16, Range.between(4, 24), Importance.MEDIUM,
@@ -414,6 +421,10 @@ public final class CausalLoopStreamsConfig extends AbstractConfig {
 
     public long publishMs() {
         return getLong(MODEL_PUBLISH_MS);
+    }
+
+    public boolean modelWorker() {
+        return getBoolean(MODEL_WORKER);
     }
 
     public double ratingPropensityFloor() {

@@ -26,6 +26,7 @@ import io.causalloop.streams.model.GlobalSnapshotProcessor;
 import io.causalloop.streams.model.MergerProcessor;
 import io.causalloop.streams.model.ModelSettings;
 import io.causalloop.streams.model.ModelsProcessor;
+import io.causalloop.streams.state.PreCommitHooks;
 import io.causalloop.streams.state.WriteBehindStoreBuilder;
 import io.causalloop.streams.validate.ValidationProcessor;
 import io.causalloop.topics.Topic;
@@ -111,6 +112,8 @@ public final class CausalLoopTopology {
                 config.defaultOutcome(), config.orphanWaitMs(), config.closedRetentionMs(), config.idleCloseMs());
         ModelSettings modelSettings = modelSettings(config);
         EventTimeExtractor eventTime = new EventTimeExtractor();
+        // the models' worker finishes its work before any of its task's write-behind stores is written out
+        PreCommitHooks hooks = new PreCommitHooks();
 
         Topology t = new Topology();
         t.addSource(AutoOffsetReset.earliest(), SOURCE_GENERATIONS, eventTime, generations.keySerde().deserializer(),
@@ -123,9 +126,10 @@ public final class CausalLoopTopology {
                 VALIDATE_GENERATIONS, VALIDATE_RATINGS);
         // the write-behind layer takes the record cache's place: entries live as objects until a commit
         t.addStateStore(new WriteBehindStoreBuilder<>(Stores.keyValueStoreBuilder(kv(config, JOIN_STORE),
-                Serdes.String(), new PendingEntrySerde()).withCachingDisabled(), WRITE_BEHIND_MAX_KEYS, false), JOIN);
+                Serdes.String(), new PendingEntrySerde()).withCachingDisabled(), WRITE_BEHIND_MAX_KEYS, false, hooks),
+                JOIN);
         t.addProcessor(MODELS, () -> new ModelsProcessor(MODEL_TASK_STORE, GLOBAL_MODELS_STORE,
-                BATCHER, SINK_MODEL_DELTAS, modelSettings, metrics), JOIN);
+                BATCHER, SINK_MODEL_DELTAS, modelSettings, metrics, hooks), JOIN);
         t.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(MODEL_TASK_STORE),
                 Serdes.String(), Serdes.ByteArray()), MODELS);
         // the batcher serializes each direct outcome once: for direct-outcomes and for its batch,
@@ -141,7 +145,7 @@ public final class CausalLoopTopology {
         // deleted before the next commit costs the store and its changelog nothing
         StoreBuilder<KeyValueStore<BufferKey, BufferChunk>> buffer = new WriteBehindStoreBuilder<>(
                 Stores.keyValueStoreBuilder(kv(config, BATCH_STORE), BufferKey.serde(), BufferChunk.serde())
-                        .withCachingDisabled(), WRITE_BEHIND_MAX_KEYS, true);
+                        .withCachingDisabled(), WRITE_BEHIND_MAX_KEYS, true, hooks);
         t.addStateStore(buffer, BATCHER);
         t.addSink(SINK_DIRECT_OUTCOMES, directOutcomes.name(), directOutcomes.keySerde().serializer(),
                 new ByteArraySerializer(), BATCHER);
@@ -183,7 +187,7 @@ public final class CausalLoopTopology {
         return new ModelSettings(config.applicationId(), config.outcomeModelId(), outcome,
                 config.ratingPropensityModelId(), rating, spec, config.publishRecords(), config.publishMs(),
                 config.ratingPropensityFloor(), counts, config.propensityCountMaxCandidates(), config.srmSplits(), config.srmAlpha(),
-                config.srmMinCount(), config.aggregation().key());
+                config.srmMinCount(), config.aggregation().key(), config.modelWorker());
     }
 
     private static KeyValueBytesStoreSupplier kv(CausalLoopStreamsConfig config, String name) {

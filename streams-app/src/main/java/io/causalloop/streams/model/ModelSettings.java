@@ -23,6 +23,7 @@ import java.util.Objects;
  * @param srmAlpha alarm threshold on the SRM p-value
  * @param srmMinCount generations an experiment needs before it is tested
  * @param aggregationKey the join's aggregation, copied into every DirectOutcome
+ * @param worker whether each task runs its models on a worker thread of its own ({@link ModelWorker})
  */
 public record ModelSettings(
         String applicationId,
@@ -39,7 +40,8 @@ public record ModelSettings(
         SrmSplits srm,
         double srmAlpha,
         long srmMinCount,
-        String aggregationKey) {
+        String aggregationKey,
+        boolean worker) {
 
     /** Validates. */
     public ModelSettings {

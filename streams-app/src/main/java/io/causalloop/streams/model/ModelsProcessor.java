@@ -1,38 +1,33 @@
 package io.causalloop.streams.model;
 
-import io.causalloop.features.FeatureExtractor;
 import io.causalloop.features.MurmurHash3;
-import io.causalloop.features.SparseVector;
 import io.causalloop.learn.LearnerConfig;
 import io.causalloop.learn.ModelMerger;
 import io.causalloop.learn.OnlineModel;
-import io.causalloop.propensity.AssignmentCountPropensity;
 import io.causalloop.propensity.AssignmentCounts;
 import io.causalloop.propensity.DecayedCounts;
-import io.causalloop.propensity.SampleRatioMismatch;
-import io.causalloop.schemas.DirectOutcome;
 import io.causalloop.schemas.GenerationEvent;
-import io.causalloop.schemas.LinkKind;
 import io.causalloop.schemas.OutcomeModelDelta;
 import io.causalloop.schemas.OutcomeModelSnapshot;
-import io.causalloop.schemas.PropensitySource;
-import io.causalloop.schemas.Resolution;
 import io.causalloop.streams.join.JoinedRecord;
 import io.causalloop.streams.metrics.CausalLoopMetrics;
+import io.causalloop.streams.state.PreCommitHooks;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
 import java.util.TreeMap;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.internals.InternalProcessorContext;
+import org.apache.kafka.streams.processor.internals.ProcessorNode;
+import org.apache.kafka.streams.processor.internals.ProcessorRecordContext;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.logging.log4j.LogManager;
@@ -42,6 +37,16 @@ import org.apache.logging.log4j.Logger;
  * Turns a joined record into a DirectOutcome: the propensity (logged, else from decayed
  * assignment counts), the rating propensity and g_hat, each predicted BEFORE learning from the
  * record (prequential), with the outcome model's version; watches each experiment's arm split.
+ * The modelling itself is {@link TaskModels}; this processor runs it and writes what it returns.
+ *
+ * <p>Where it runs: with {@code model.worker=true} (the default) on a thread of the task's own
+ * ({@link ModelWorker}), in the order the join resolved the records, while the stream thread goes
+ * on joining; the stream thread forwards the finished outcomes, in that order, from
+ * {@link #process}, from a wall-clock punctuation every {@value #FORWARD_MS} ms, and before every
+ * commit, when the task's stores run their {@link PreCommitHooks} and it waits for the worker to
+ * finish. So a commit holds exactly the outcomes of the records it commits, as on one thread, and
+ * the outputs are the same records in the same order either way (pinned by a test). With
+ * {@code model.worker=false} everything runs on the stream thread.
  *
  * <p>Multi-task: each task learns on top of the merged model ({@code outcome-models}, a global
  * store), publishes its delta to {@code outcome-model-deltas} every N learned records or T ms,
@@ -57,12 +62,14 @@ import org.apache.logging.log4j.Logger;
 public final class ModelsProcessor implements Processor<String, JoinedRecord, String, Object> {
 
     private static final Logger LOG = LogManager.getLogger(ModelsProcessor.class);
-    private static final String SEQ_PREFIX = "seq/";
-    private static final String COUNTS_PREFIX = "counts/";
-    private static final String SRM_PREFIX = "srm/";
+    static final String SEQ_PREFIX = "seq/";
+    static final String COUNTS_PREFIX = "counts/";
+    static final String SRM_PREFIX = "srm/";
     /** Texts up to this length are their own candidate key; longer ones are hashed. */
     static final int MAX_TEXT_KEY = 32;
     static final String TEXT_HASH_PREFIX = "\u0001text#";
+    /** How often (wall clock) finished outcomes are forwarded when no record arrives. */
+    static final long FORWARD_MS = 20L;
 
     private final String taskStoreName;
     private final String globalStoreName;
@@ -70,37 +77,33 @@ public final class ModelsProcessor implements Processor<String, JoinedRecord, St
     private final String deltasChild;
     private final ModelSettings settings;
     private final CausalLoopMetrics metrics;
-    private final FeatureExtractor extractor;
-    private final AssignmentCountPropensity counts;
-    private final Map<String, DecayedCounts> groups = new HashMap<>();
-    private final Set<String> dirtyGroups = new HashSet<>();
-    private final Map<String, Map<String, Long>> arms = new HashMap<>();
-    private final Map<String, Boolean> alarmed = new HashMap<>();
+    private final PreCommitHooks hooks;
+    private final Runnable beforeCommit = this::drainBeforeCommit;
 
     private ProcessorContext<String, Object> context;
+    private InternalProcessorContext<?, ?> internal;
+    private ProcessorNode<?, ?, ?, ?> node;
     private KeyValueStore<String, byte[]> taskStore;
     private KeyValueStore<String, OutcomeModelSnapshot> global;
-    private OnlineModel outcome;
-    private OnlineModel rating;
-    private String taskId;
-    private int sinceDrain;
+    private TaskModels models;
+    private ModelWorker worker;
 
     /**
      * @param taskStoreName the task's small changelogged state
      * @param globalStoreName the global store of merged snapshots
      * @param outcomesChild child that writes and batches the DirectOutcomes
      * @param deltasChild sink of OutcomeModelDeltas
+     * @param hooks where the worker's drain is registered to run before each commit of the task
      */
     public ModelsProcessor(String taskStoreName, String globalStoreName, String outcomesChild, String deltasChild,
-                           ModelSettings settings, CausalLoopMetrics metrics) {
+                           ModelSettings settings, CausalLoopMetrics metrics, PreCommitHooks hooks) {
         this.taskStoreName = taskStoreName;
         this.globalStoreName = globalStoreName;
         this.outcomesChild = outcomesChild;
         this.deltasChild = deltasChild;
         this.settings = settings;
         this.metrics = metrics;
-        this.extractor = new FeatureExtractor(settings.featureSpec());
-        this.counts = new AssignmentCountPropensity(settings.counts());
+        this.hooks = hooks;
     }
 
     @Override
@@ -108,8 +111,10 @@ public final class ModelsProcessor implements Processor<String, JoinedRecord, St
         this.context = context;
         this.taskStore = context.getStateStore(taskStoreName);
         this.global = context.getStateStore(globalStoreName);
-        this.taskId = settings.applicationId() + "/" + context.taskId();
+        String taskId = settings.applicationId() + "/" + context.taskId();
         Map<String, Long> sequences = new HashMap<>();
+        Map<String, DecayedCounts> groups = new HashMap<>();
+        Map<String, Map<String, Long>> arms = new HashMap<>();
         try (KeyValueIterator<String, byte[]> it = taskStore.all()) {
             while (it.hasNext()) {
                 KeyValue<String, byte[]> kv = it.next();
@@ -128,21 +133,47 @@ public final class ModelsProcessor implements Processor<String, JoinedRecord, St
         // the second finds in cache what the first just touched.
         LearnerConfig outcomeCfg = settings.learner(settings.outcomeModelId());
         LearnerConfig ratingCfg = settings.learner(settings.ratingModelId());
-        OnlineModel[] models = OnlineModel.fromSnapshotsInterleaved(
-                List.of(startSnapshot(settings.outcomeModelId(), sequences),
-                        startSnapshot(settings.ratingModelId(), sequences)),
+        OnlineModel[] m = OnlineModel.fromSnapshotsInterleaved(
+                List.of(startSnapshot(settings.outcomeModelId(), sequences, taskId),
+                        startSnapshot(settings.ratingModelId(), sequences, taskId)),
                 taskId, new double[] {outcomeCfg.learningRate(), ratingCfg.learningRate()},
                 new double[] {outcomeCfg.initialAccumulator(), ratingCfg.initialAccumulator()});
-        this.outcome = models[0];
-        this.rating = models[1];
+        this.models = new TaskModels(settings, metrics, taskId, m[0], m[1], groups, arms);
+        if (settings.worker()) {
+            if (!(context instanceof InternalProcessorContext<?, ?> ipc) || ipc.currentNode() == null) {
+                throw new IllegalStateException("model.worker=true needs Kafka Streams' own processor context"
+                        + " (to forward before a commit); got " + context.getClass().getName());
+            }
+            this.internal = ipc;
+            this.node = ipc.currentNode();
+            this.worker = ModelWorker.threaded(Thread.currentThread().getName() + "-models-" + context.taskId());
+            hooks.register(context.taskId(), beforeCommit);
+            context.schedule(Duration.ofMillis(FORWARD_MS), PunctuationType.WALL_CLOCK_TIME, now -> {
+                worker.handOff();
+                worker.poll(this::write);
+            });
+        } else {
+            this.worker = ModelWorker.inline();
+        }
         context.schedule(Duration.ofMillis(settings.publishMs()), PunctuationType.WALL_CLOCK_TIME, now -> {
-            publish();
-            rebase();
+            long streamTime = Math.max(0, context.currentStreamTimeMs());
+            worker.submit(out -> out.accept(models.publish(streamTime)));
+            List<OutcomeModelSnapshot> merged = new ArrayList<>(2);
+            for (String id : List.of(settings.outcomeModelId(), settings.ratingModelId())) {
+                OutcomeModelSnapshot s = global.get(id);
+                if (s != null) {
+                    merged.add(s);
+                }
+            }
+            if (!merged.isEmpty()) {
+                worker.submit(out -> models.rebase(merged));
+            }
+            worker.poll(this::write);
         });
     }
 
     /** The snapshot a task's model starts from: the latest compatible merged one, the task's delta sequence resumed. */
-    private OutcomeModelSnapshot startSnapshot(String modelId, Map<String, Long> sequences) {
+    private OutcomeModelSnapshot startSnapshot(String modelId, Map<String, Long> sequences, String taskId) {
         LearnerConfig cfg = settings.learner(modelId);
         OutcomeModelSnapshot snapshot = global.get(modelId);
         if (snapshot == null || !compatible(snapshot, cfg)) {
@@ -174,73 +205,54 @@ public final class ModelsProcessor implements Processor<String, JoinedRecord, St
     @Override
     public void process(Record<String, JoinedRecord> record) {
         JoinedRecord j = record.value();
-        GenerationEvent g = j.generation();
-        SparseVector x = extractor.extract(g.getContext(), g.getText(), g.getReaderCovariates());
+        long timestamp = record.timestamp();
+        long now = Math.max(0, context.currentStreamTimeMs());
+        worker.submit(out -> models.score(j, timestamp, now, out));
+        worker.poll(this::write);
+    }
 
-        double logPropensity;
-        PropensitySource source;
-        if (g.getLogPropensity() != null) {
-            logPropensity = g.getLogPropensity();
-            source = PropensitySource.LOGGED;
-        } else {
-            String groupKey = AssignmentCountPropensity.groupKey(g.getExperimentId(), g.getContext());
-            String candidate = candidateKey(g);
-            DecayedCounts c = groups.computeIfAbsent(groupKey, k -> new DecayedCounts());
-            counts.observeInto(c, candidate, g.getTimestampMs());
-            if (c.size() > settings.maxCandidates()) {
-                c = DecayedCounts.of(CandidateCap.bound(c.snapshot(), settings.maxCandidates(), candidate));
-                groups.put(groupKey, c);
+    /** Writes one result of the models: a direct outcome, or deltas with their checkpoint. */
+    private void write(Object result) {
+        if (result instanceof TaskModels.Outcome o) {
+            metrics.increment(CausalLoopMetrics.DIRECT_OUTCOMES, "resolution", o.outcome().getResolution().name());
+            context.forward(new Record<>(o.key(), o.outcome(), o.timestampMs()), outcomesChild);
+        } else if (result instanceof TaskModels.Checkpoint c) {
+            for (OutcomeModelDelta d : c.deltas()) {
+                context.forward(new Record<>(d.getModelId(), d, c.nowMs()), deltasChild);
+                metrics.increment(CausalLoopMetrics.MODEL_DELTAS, "model", d.getModelId());
             }
-            dirtyGroups.add(groupKey);
-            logPropensity = counts.logPropensityFrom(c, candidate);
-            source = PropensitySource.ESTIMATED_COUNTS;
-        }
-        observeArm(g.getExperimentId(), g.getArm());
-
-        double ratingPropensity = Math.min(1.0, Math.max(settings.ratingPropensityFloor(),
-                rating.predictThenLearn(x, j.rated() ? 1.0 : 0.0, 1.0)));
-        double gHat;
-        long version = outcome.baseVersion();
-        if (learnable(j)) {
-            gHat = outcome.predictThenLearn(x, j.outcome(), 1.0);
+            c.state().forEach(taskStore::put);
         } else {
-            gHat = outcome.predict(x);
+            throw new IllegalStateException("unknown model result " + result);
         }
-        if (j.emit()) {
-            DirectOutcome d = DirectOutcome.newBuilder()
-                    .setGenerationId(g.getGenerationId())
-                    .setGenerationTimestampMs(g.getTimestampMs())
-                    .setResolvedAtMs(j.resolvedAtMs())
-                    .setExperimentId(g.getExperimentId())
-                    .setArm(g.getArm())
-                    .setUnitId(g.getUnitId())
-                    .setContext(g.getContext())
-                    .setContextTokens(g.getContextTokens())
-                    .setText(g.getText())
-                    .setTokens(g.getTokens())
-                    .setPolicyId(g.getPolicyId())
-                    .setPolicyVersion(g.getPolicyVersion())
-                    .setSampling(g.getSampling())
-                    .setReaderCovariates(g.getReaderCovariates())
-                    .setOutcome(j.outcome())
-                    .setOutcomeKind(j.outcomeKind())
-                    .setRatingCount(j.ratingCount())
-                    .setAggregation(settings.aggregationKey())
-                    .setResolution(j.resolution())
-                    .setLogPropensity(logPropensity)
-                    .setPropensitySource(source)
-                    .setRatingPropensity(ratingPropensity)
-                    .setOutcomePrediction(gHat)
-                    .setOutcomeModelId(settings.outcomeModelId())
-                    .setOutcomeModelVersion(version)
-                    .setGenerationSource(j.generationSource())
-                    .setRatingSources(j.ratingSources())
-                    .build();
-            metrics.increment(CausalLoopMetrics.DIRECT_OUTCOMES, "resolution", j.resolution().name());
-            context.forward(new Record<>(g.getGenerationId(), d, record.timestamp()), outcomesChild);
+    }
+
+    /**
+     * Before the task's stores are written out for a commit: waits for the worker and forwards
+     * everything it finished, as this processor (Kafka Streams has no processor scope at a commit,
+     * so this sets one, as its record cache does when it forwards at a flush).
+     */
+    private void drainBeforeCommit() {
+        ProcessorNode<?, ?, ?, ?> previousNode = internal.currentNode();
+        ProcessorRecordContext previousRecord = internal.recordContext();
+        internal.setCurrentNode(node);
+        internal.setRecordContext(new ProcessorRecordContext(Math.max(0, context.currentStreamTimeMs()), -1L, -1,
+                null, new RecordHeaders()));
+        try {
+            worker.drain(this::write);
+        } finally {
+            internal.setRecordContext(previousRecord);
+            internal.setCurrentNode(previousNode);
         }
-        if (++sinceDrain >= settings.publishRecords()) {
-            publish();
+    }
+
+    @Override
+    public void close() {
+        if (worker != null) {
+            if (settings.worker()) {
+                hooks.remove(context.taskId(), beforeCommit);
+            }
+            worker.close();
         }
     }
 
@@ -264,84 +276,8 @@ public final class ModelsProcessor implements Processor<String, JoinedRecord, St
         return key.append(text.length()).toString();
     }
 
-    private boolean learnable(JoinedRecord j) {
-        if (j.resolution() == Resolution.UNRATED || !Double.isFinite(j.outcome())) {
-            return false;
-        }
-        // A logistic outcome model learns 0/1 outcomes only (thumbs); other outcomes are scored, not learned.
-        return settings.outcome().kind() != LinkKind.LOGISTIC || (j.outcome() >= 0.0 && j.outcome() <= 1.0);
-    }
-
-    private void observeArm(String experiment, String arm) {
-        Optional<Map<String, Double>> split = settings.srm().of(experiment);
-        if (split.isEmpty()) {
-            return;
-        }
-        arms.computeIfAbsent(experiment, e -> new TreeMap<>()).merge(arm, 1L, Long::sum);
-    }
-
-    /** Drains and publishes both models' deltas, checkpoints the task state, runs the SRM tests. */
-    private void publish() {
-        sinceDrain = 0;
-        long now = Math.max(0, context.currentStreamTimeMs());
-        for (OnlineModel m : new OnlineModel[] {outcome, rating}) {
-            Optional<OutcomeModelDelta> delta = m.drainDelta(now);
-            if (delta.isPresent()) {
-                OutcomeModelDelta d = delta.get();
-                context.forward(new Record<>(m.modelId(), d, now), deltasChild);
-                taskStore.put(SEQ_PREFIX + m.modelId(), ByteBuffer.allocate(8).putLong(d.getSequence()).array());
-                metrics.increment(CausalLoopMetrics.MODEL_DELTAS, "model", m.modelId());
-            }
-        }
-        for (String group : dirtyGroups) {
-            taskStore.put(COUNTS_PREFIX + group, groups.get(group).snapshot().toBytes());
-        }
-        dirtyGroups.clear();
-        arms.forEach((experiment, observed) -> {
-            observed.forEach((arm, n) -> taskStore.put(SRM_PREFIX + experiment + "\u0000" + arm,
-                    ByteBuffer.allocate(8).putLong(n).array()));
-            testSrm(experiment, observed);
-        });
-    }
-
-    private void testSrm(String experiment, Map<String, Long> observed) {
-        long total = observed.values().stream().mapToLong(Long::longValue).sum();
-        if (total < settings.srmMinCount()) {
-            return;
-        }
-        SampleRatioMismatch test = new SampleRatioMismatch(settings.srm().of(experiment).orElseThrow(),
-                settings.srmAlpha());
-        SampleRatioMismatch.Result r = test.test(observed);
-        metrics.gauge(CausalLoopMetrics.SRM_P_VALUE, "experiment", experiment, r.pValue());
-        boolean was = alarmed.getOrDefault(experiment, false);
-        if (r.alarm() && !was) {
-            metrics.increment(CausalLoopMetrics.SRM_ALARMS, "experiment", experiment);
-            LOG.error("SAMPLE RATIO MISMATCH in experiment {} (task {}): observed {} against expected {},"
-                    + " chi-square {} on {} df, p = {}; the assignment is not what the experiment claims,"
-                    + " so estimates built on its propensities are suspect", experiment, taskId, observed,
-                    test.split(), r.chiSquare(), r.degreesOfFreedom(), r.pValue());
-        }
-        alarmed.put(experiment, r.alarm());
-    }
-
-    private void rebase() {
-        for (OnlineModel m : new OnlineModel[] {outcome, rating}) {
-            OutcomeModelSnapshot s = global.get(m.modelId());
-            if (s == null || s.getVersion() <= m.baseVersion()) {
-                continue;
-            }
-            try {
-                if (m.rebase(s)) {
-                    metrics.gauge(CausalLoopMetrics.MODEL_VERSION, "model", m.modelId(), s.getVersion());
-                }
-            } catch (IllegalArgumentException e) {
-                LOG.warn("cannot rebase {} on merged v{}: {}", m.modelId(), s.getVersion(), e.getMessage());
-            }
-        }
-    }
-
-    /** The task's outcome model (for tests). */
+    /** The task's outcome model (for tests; read it only after a commit). */
     OnlineModel outcomeModel() {
-        return outcome;
+        return models.outcomeModel();
     }
 }

@@ -9,6 +9,7 @@ import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.StateStore;
 import org.apache.kafka.streams.processor.StateStoreContext;
+import org.apache.kafka.streams.processor.TaskId;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.internals.WrappedStateStore;
@@ -55,26 +56,32 @@ public final class WriteBehindKeyValueStore<K, V> extends WrappedStateStore<KeyV
 
     private final int maxPending;
     private final boolean keysWrittenOnce;
+    private final PreCommitHooks hooks;
     private final Map<K, Slot<V>> held = new HashMap<>();
+    private TaskId taskId;
 
     /**
      * @param inner the store written to at flush
      * @param maxPending the most keys held before they are written out early (a flush of the
      *     wrapped store still waits for the commit)
      * @param keysWrittenOnce the caller puts each key at most once in its lifetime
+     * @param hooks the task's work to finish before a commit's write-out, or null
      */
-    public WriteBehindKeyValueStore(KeyValueStore<K, V> inner, int maxPending, boolean keysWrittenOnce) {
+    public WriteBehindKeyValueStore(KeyValueStore<K, V> inner, int maxPending, boolean keysWrittenOnce,
+                                    PreCommitHooks hooks) {
         super(inner);
         if (maxPending < 1) {
             throw new IllegalArgumentException("maxPending must be >= 1, got " + maxPending);
         }
         this.maxPending = maxPending;
         this.keysWrittenOnce = keysWrittenOnce;
+        this.hooks = hooks;
     }
 
     @Override
     public void init(StateStoreContext context, StateStore root) {
         held.clear();
+        taskId = context.taskId();
         super.init(context, root);
     }
 
@@ -160,9 +167,15 @@ public final class WriteBehindKeyValueStore<K, V> extends WrappedStateStore<KeyV
         return wrapped().approximateNumEntries() + held.size();
     }
 
-    /** Before every commit: what is held goes to the wrapped store (and its changelog) first. */
+    /**
+     * Before every commit: the task's pre-commit hooks finish what is in flight (and may write
+     * here), then what is held goes to the wrapped store (and its changelog).
+     */
     @Override
     public void flushCache() {
+        if (hooks != null) {
+            hooks.run(taskId);
+        }
         writeOut();
         super.flushCache();
     }

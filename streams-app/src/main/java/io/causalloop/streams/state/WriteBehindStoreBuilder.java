@@ -16,12 +16,15 @@ public final class WriteBehindStoreBuilder<K, V> implements StoreBuilder<KeyValu
     private final StoreBuilder<KeyValueStore<K, V>> inner;
     private final int maxPending;
     private final boolean keysWrittenOnce;
+    private final PreCommitHooks hooks;
 
-    /** See {@link WriteBehindKeyValueStore#WriteBehindKeyValueStore} for the two settings. */
-    public WriteBehindStoreBuilder(StoreBuilder<KeyValueStore<K, V>> inner, int maxPending, boolean keysWrittenOnce) {
+    /** See {@link WriteBehindKeyValueStore#WriteBehindKeyValueStore} for the settings. */
+    public WriteBehindStoreBuilder(StoreBuilder<KeyValueStore<K, V>> inner, int maxPending, boolean keysWrittenOnce,
+                                   PreCommitHooks hooks) {
         this.inner = inner;
         this.maxPending = maxPending;
         this.keysWrittenOnce = keysWrittenOnce;
+        this.hooks = hooks;
     }
 
     @Override
@@ -50,7 +53,7 @@ public final class WriteBehindStoreBuilder<K, V> implements StoreBuilder<KeyValu
 
     @Override
     public KeyValueStore<K, V> build() {
-        return new WriteBehindKeyValueStore<>(inner.build(), maxPending, keysWrittenOnce);
+        return new WriteBehindKeyValueStore<>(inner.build(), maxPending, keysWrittenOnce, hooks);
     }
 
     @Override
