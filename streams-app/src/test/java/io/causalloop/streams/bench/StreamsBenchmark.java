@@ -88,6 +88,8 @@ public final class StreamsBenchmark {
     private final String jvmTag = Long.toString(System.currentTimeMillis(), 36);
     private int run;
     private double lastCpuMicrosPerOutput;
+    /** CPU of the app's model worker threads per output of the last measurement, us (0 for the bare join). */
+    private double lastWorkerCpuMicrosPerOutput;
     /** CPU of the whole JVM (broker, registry, clients, the app) per output of the last measurement, us. */
     private double lastProcessCpuMicrosPerOutput;
     /** Cores the whole JVM kept busy on average during the last measurement. */
@@ -141,11 +143,12 @@ public final class StreamsBenchmark {
             double bareCores = only.contains("bare") ? lastCoresBusy : Double.NaN;
             double full = only.contains("full") ? fullPipeline() : Double.NaN;
             double fullCpu = only.contains("full") ? lastCpuMicrosPerOutput : Double.NaN;
+            double fullWorkerCpu = only.contains("full") ? lastWorkerCpuMicrosPerOutput : Double.NaN;
             double fullProcess = only.contains("full") ? lastProcessCpuMicrosPerOutput : Double.NaN;
             double fullCores = only.contains("full") ? lastCoresBusy : Double.NaN;
             double[] lat = only.contains("latency") ? latency() : new double[] {Double.NaN, Double.NaN};
             result[round] = new double[] {raw, bare, full, lat[0], lat[1], bareCpu, fullCpu, bareProcess, fullProcess,
-                bareCores, fullCores};
+                bareCores, fullCores, fullWorkerCpu};
             System.out.printf(Locale.ROOT, "%s: raw %.0f rec/s, bare join %.0f joined/s, full %.0f outcomes/s,"
                     + " latency p50 %.1f ms p99 %.1f ms%n", label[round], raw, bare, full, lat[0], lat[1]);
         }
@@ -161,8 +164,10 @@ public final class StreamsBenchmark {
                 result[0][2] / (result[0][0] / 2), result[1][2] / (result[1][0] / 2));
         row("(b) bare join: stream-thread CPU per joined record, us", result, 5, "%.1f");
         row("(c) full pipeline: stream-thread CPU per direct outcome, us", result, 6, "%.1f");
-        System.out.printf(Locale.ROOT, "| ratio of CPU per output, bare / full (load-independent throughput ratio) | %.2f | %.2f |%n",
-                result[0][5] / result[0][6], result[1][5] / result[1][6]);
+        row("(c) full pipeline: models' worker-thread CPU per direct outcome, us", result, 11, "%.1f");
+        System.out.printf(Locale.ROOT, "| ratio of the app threads' CPU per output, bare / full (stream threads, and"
+                + " the models' workers) | %.2f | %.2f |%n", result[0][5] / (result[0][6] + result[0][11]),
+                result[1][5] / (result[1][6] + result[1][11]));
         row("(b) bare join: whole-JVM CPU per joined record (broker, clients, app), us", result, 7, "%.1f");
         row("(c) full pipeline: whole-JVM CPU per direct outcome (broker, clients, app), us", result, 8, "%.1f");
         row("(b) bare join: cores the JVM kept busy", result, 9, "%.2f");
@@ -341,7 +346,8 @@ public final class StreamsBenchmark {
             streams.start();
             check(running.await(60, TimeUnit.SECONDS), "streams not RUNNING within 60 s: " + streams.state());
             long start = System.nanoTime();
-            long cpuStart = streamThreadsCpuNs(appId);
+            long cpuStart = streamThreadsCpuNs(appId, false);
+            long workerStart = streamThreadsCpuNs(appId, true);
             long processStart = processCpuNs();
             long n = 0;
             long deadline = System.currentTimeMillis() + timeoutMs;
@@ -349,7 +355,8 @@ public final class StreamsBenchmark {
                 n += c.poll(Duration.ofMillis(50)).count();
             }
             double seconds = (System.nanoTime() - start) / 1e9;
-            lastCpuMicrosPerOutput = (streamThreadsCpuNs(appId) - cpuStart) / 1e3 / expected;
+            lastCpuMicrosPerOutput = (streamThreadsCpuNs(appId, false) - cpuStart) / 1e3 / expected;
+            lastWorkerCpuMicrosPerOutput = (streamThreadsCpuNs(appId, true) - workerStart) / 1e3 / expected;
             long processNs = processCpuNs() - processStart;
             lastProcessCpuMicrosPerOutput = processNs / 1e3 / expected;
             lastCoresBusy = processNs / 1e9 / seconds;
@@ -487,11 +494,13 @@ public final class StreamsBenchmark {
         }
     }
 
-    private static long streamThreadsCpuNs(String appId) {
+    /** CPU so far of the app's stream threads, or of its models' worker threads (named after their stream thread). */
+    private static long streamThreadsCpuNs(String appId, boolean workers) {
         java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
         long total = 0;
         for (Thread t : Thread.getAllStackTraces().keySet()) {
-            if (t.getName().startsWith(appId) && t.getName().contains("StreamThread")) {
+            if (t.getName().startsWith(appId) && t.getName().contains("StreamThread")
+                    && t.getName().contains("-models-") == workers) {
                 long ns = mx.getThreadCpuTime(t.getId());
                 total += Math.max(0, ns);
             }
