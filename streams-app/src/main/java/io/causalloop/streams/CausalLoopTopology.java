@@ -112,7 +112,8 @@ public final class CausalLoopTopology {
                 config.defaultOutcome(), config.orphanWaitMs(), config.closedRetentionMs(), config.idleCloseMs());
         ModelSettings modelSettings = modelSettings(config);
         EventTimeExtractor eventTime = new EventTimeExtractor();
-        // the models' worker finishes its work before any of its task's write-behind stores is written out
+        // the models' worker finishes its work before the store it writes into (the batch buffer) is
+        // written out for a commit; the join store is not hooked, so its write-out overlaps the worker
         PreCommitHooks hooks = new PreCommitHooks();
 
         Topology t = new Topology();
@@ -126,21 +127,22 @@ public final class CausalLoopTopology {
                 VALIDATE_GENERATIONS, VALIDATE_RATINGS);
         // the write-behind layer takes the record cache's place: entries live as objects until a commit
         t.addStateStore(new WriteBehindStoreBuilder<>(Stores.keyValueStoreBuilder(kv(config, JOIN_STORE),
-                Serdes.String(), new PendingEntrySerde()).withCachingDisabled(), WRITE_BEHIND_MAX_KEYS, false, hooks),
+                Serdes.String(), new PendingEntrySerde()).withCachingDisabled(), WRITE_BEHIND_MAX_KEYS, false, null),
                 JOIN);
+        // the models serialize each direct outcome once (on their worker): for direct-outcomes and
+        // for its batch, with the compiled schema unless the registry serdes use the latest
+        Serializer<DirectOutcome> outcomeSerializer = directOutcomes.valueSerde().serializer();
         t.addProcessor(MODELS, () -> new ModelsProcessor(MODEL_TASK_STORE, GLOBAL_MODELS_STORE,
-                BATCHER, SINK_MODEL_DELTAS, modelSettings, metrics, hooks), JOIN);
+                BATCHER, SINK_MODEL_DELTAS, modelSettings, metrics, hooks, outcomeSerializer, directOutcomes.name()),
+                JOIN);
         t.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(MODEL_TASK_STORE),
                 Serdes.String(), Serdes.ByteArray()), MODELS);
-        // the batcher serializes each direct outcome once: for direct-outcomes and for its batch,
-        // with the compiled schema unless the registry serdes use the latest
         boolean compiled = !new AvroSerdeConfig(serde, false).useLatestVersion();
-        Serializer<DirectOutcome> outcomeSerializer = directOutcomes.valueSerde().serializer();
         Serializer<TrainingBatch> batchSerializer = batches.valueSerde().serializer();
         Deserializer<DirectOutcome> outcomeDeserializer = directOutcomes.valueSerde().deserializer();
         t.addProcessor(BATCHER, () -> new BatchProcessor(BATCH_STORE, directOutcomes.name(), batches.name(),
-                SINK_DIRECT_OUTCOMES, SINK_TRAINING_BATCHES, config.batchMaxRecords(), config.batchMaxMs(),
-                outcomeSerializer, compiled, outcomeDeserializer, batchSerializer, metrics), MODELS);
+                SINK_DIRECT_OUTCOMES, SINK_TRAINING_BATCHES, config.batchMaxRecords(), config.batchMaxMs(), compiled,
+                outcomeDeserializer, batchSerializer, metrics), MODELS);
         // keyed by resolution sequence numbers, so each key is written once: an entry replaced or
         // deleted before the next commit costs the store and its changelog nothing
         StoreBuilder<KeyValueStore<BufferKey, BufferChunk>> buffer = new WriteBehindStoreBuilder<>(

@@ -24,7 +24,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * they were resolved, into TrainingBatch records of at most B records or T milliseconds, whichever
  * comes first, in the task (and so the transaction) that resolved them.
  *
- * <p>Each record is serialized once: the bytes go to {@code direct-outcomes}, into the open batch's
+ * <p>Each record is serialized once, by the models ({@link SerializedOutcome}): the bytes go to {@code direct-outcomes}, into the open batch's
  * store entry, and (when the app writes the compiled schema) into the batch's own bytes, which are
  * built around them. The first batch a task builds so is compared with the registry serializer's
  * bytes for the same batch; only when they are equal does the task keep building batches so.
@@ -48,7 +48,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * every generation is resolved into one batch, and the same when a batch is re-cut after a crash
  * with the same records (under the time bound a re-cut may differ in size).
  */
-public final class BatchProcessor implements Processor<String, DirectOutcome, String, byte[]> {
+public final class BatchProcessor implements Processor<String, SerializedOutcome, String, byte[]> {
 
     /** Records per store entry of the open batch. */
     static final int CHUNK_RECORDS = 64;
@@ -72,13 +72,14 @@ public final class BatchProcessor implements Processor<String, DirectOutcome, St
     private final long maxMs;
     private final CausalLoopMetrics metrics;
     private final AvroBinary<DirectOutcome> codec = AvroBinary.of(DirectOutcome.class);
-    private final Serializer<DirectOutcome> outcomeSerializer;
     private final boolean compiledSchema;
     private final Deserializer<DirectOutcome> deserializer;
     private final Serializer<TrainingBatch> batchSerializer;
     /** Whether batches built around the records' bytes equal the serializer's: null until checked. */
     private Boolean spliceChecked;
     private final List<Buffered> open = new ArrayList<>();
+    /** The open batch's lineage and totals, kept up as records arrive (while they are in cache). */
+    private Totals totals = new Totals();
     /** The store keys of the open batch's entries, the entry still growing last. */
     private final List<BufferKey> openKeys = new ArrayList<>();
     /** The wire bytes of the growing entry's records; a new list for every entry. */
@@ -100,15 +101,13 @@ public final class BatchProcessor implements Processor<String, DirectOutcome, St
      * @param batchesTopic the training-batches topic, whose subject names the batches' schema
      * @param outcomesChild the sink of direct-outcomes (bytes)
      * @param batchesChild the sink of training-batches (bytes)
-     * @param outcomeSerializer serializer of direct outcomes (registry wire format)
-     * @param compiledSchema whether {@code outcomeSerializer} writes the compiled schema (not the
-     *     registry's latest), so batches may be built around its bytes
+     * @param compiledSchema whether the records' wire bytes are of the compiled schema (not the
+     *     registry's latest), so batches may be built around them
      * @param deserializer registry deserializer of direct outcomes, for the store's entries
      * @param batchSerializer registry serializer of training batches
      */
     public BatchProcessor(String storeName, String outcomesTopic, String batchesTopic, String outcomesChild,
-                          String batchesChild, int maxRecords, long maxMs, Serializer<DirectOutcome> outcomeSerializer,
-                          boolean compiledSchema, Deserializer<DirectOutcome> deserializer,
+                          String batchesChild, int maxRecords, long maxMs, boolean compiledSchema, Deserializer<DirectOutcome> deserializer,
                           Serializer<TrainingBatch> batchSerializer, CausalLoopMetrics metrics) {
         if (maxRecords < 1 || maxMs < 1) {
             throw new IllegalArgumentException("batch bounds must be >= 1");
@@ -120,7 +119,6 @@ public final class BatchProcessor implements Processor<String, DirectOutcome, St
         this.batchesChild = batchesChild;
         this.maxRecords = maxRecords;
         this.maxMs = maxMs;
-        this.outcomeSerializer = outcomeSerializer;
         this.compiledSchema = compiledSchema;
         this.deserializer = deserializer;
         this.batchSerializer = batchSerializer;
@@ -140,7 +138,7 @@ public final class BatchProcessor implements Processor<String, DirectOutcome, St
                 for (int i = 0; i < records.size(); i++) {
                     DirectOutcome d = decode(records.get(i), kv.value.plainAvro());
                     // not spliced: the entry may have been written by a version with another schema
-                    open.add(new Buffered(d, null, OutcomeBodies.Summary.of(d)));
+                    buffer(new Buffered(d, null, OutcomeBodies.Summary.of(d)));
                 }
                 openKeys.add(kv.key);
                 nextSequence = Math.max(nextSequence, kv.key.last() + 1);
@@ -154,18 +152,23 @@ public final class BatchProcessor implements Processor<String, DirectOutcome, St
     }
 
     @Override
-    public void process(Record<String, DirectOutcome> record) {
-        DirectOutcome d = record.value();
-        byte[] bytes = outcomeSerializer.serialize(outcomesTopic, d);
+    public void process(Record<String, SerializedOutcome> record) {
+        DirectOutcome d = record.value().outcome();
+        byte[] bytes = record.value().wire();
         context.forward(record.withValue(bytes), outcomesChild);
         if (open.isEmpty()) {
             openedAtWallMs = context.currentSystemTimeMs();
         }
-        open.add(new Buffered(d, compiledSchema ? bytes : null, OutcomeBodies.Summary.of(d)));
+        buffer(new Buffered(d, compiledSchema ? bytes : null, OutcomeBodies.Summary.of(d)));
         append(bytes);
         if (open.size() >= maxRecords) {
             cut("size");
         }
+    }
+
+    private void buffer(Buffered b) {
+        open.add(b);
+        totals.add(b);
     }
 
     /** Mirrors a record in the store: the growing entry is put again, one record longer, under its new key. */
@@ -200,28 +203,9 @@ public final class BatchProcessor implements Processor<String, DirectOutcome, St
     }
 
     private void cut(String closedBy) {
-        Lineage lineage = new Lineage();
-        int rated = 0;
-        double sumOutcome = 0;
-        double sumInverse = 0;
-        double minLp = Double.POSITIVE_INFINITY;
-        double maxLp = Double.NEGATIVE_INFINITY;
-        boolean allWire = true;
-        for (Buffered b : open) {
-            lineage.add(b.record().getGenerationSource());
-            b.record().getRatingSources().forEach(lineage::add);
-            OutcomeBodies.Summary d = b.summary();
-            if (d.rated()) {
-                rated++;
-                sumInverse += 1.0 / d.ratingPropensity();
-            }
-            if (Double.isFinite(d.outcome())) {
-                sumOutcome += d.outcome();
-            }
-            minLp = Math.min(minLp, d.logPropensity());
-            maxLp = Math.max(maxLp, d.logPropensity());
-            allWire &= b.wire() != null;
-        }
+        Totals t = totals;
+        totals = new Totals();
+        Lineage lineage = t.lineage;
         openKeys.forEach(k -> store.put(k, null));
         openKeys.clear();
         endChunk();
@@ -234,14 +218,14 @@ public final class BatchProcessor implements Processor<String, DirectOutcome, St
                 .setRecords(List.of())
                 .setLineage(lineage.ranges())
                 .setRecordCount(open.size())
-                .setRatedCount(rated)
-                .setSumOutcome(sumOutcome)
-                .setSumInverseRatingPropensity(sumInverse)
-                .setMinLogPropensity(minLp)
-                .setMaxLogPropensity(maxLp)
+                .setRatedCount(t.rated)
+                .setSumOutcome(t.sumOutcome)
+                .setSumInverseRatingPropensity(t.sumInverse)
+                .setMinLogPropensity(t.minLp)
+                .setMaxLogPropensity(t.maxLp)
                 .build();
         byte[] spliced = null;
-        if (allWire && !Boolean.FALSE.equals(spliceChecked)) {
+        if (t.allWire && !Boolean.FALSE.equals(spliceChecked)) {
             List<byte[]> wires = new ArrayList<>(open.size());
             open.forEach(b -> wires.add(b.wire()));
             spliced = OutcomeBodies.splice(batchSerializer.serialize(batchesTopic, empty), batchId, now, closedBy,
@@ -264,6 +248,35 @@ public final class BatchProcessor implements Processor<String, DirectOutcome, St
         metrics.increment(CausalLoopMetrics.BATCHES, "closed_by", closedBy);
         metrics.add(CausalLoopMetrics.BATCH_RECORDS, "", "", n);
         context.forward(new Record<>(batchId, out, Math.max(0, now)), batchesChild);
+    }
+
+    /** The open batch's lineage and the TrainingBatch's totals over its records so far. */
+    private static final class Totals {
+        final Lineage lineage = new Lineage();
+        int rated;
+        double sumOutcome;
+        double sumInverse;
+        double minLp = Double.POSITIVE_INFINITY;
+        double maxLp = Double.NEGATIVE_INFINITY;
+        boolean allWire = true;
+
+        void add(Buffered b) {
+            lineage.add(b.record().getGenerationSource());
+            for (OffsetRange r : b.record().getRatingSources()) {
+                lineage.add(r);
+            }
+            OutcomeBodies.Summary d = b.summary();
+            if (d.rated()) {
+                rated++;
+                sumInverse += 1.0 / d.ratingPropensity();
+            }
+            if (Double.isFinite(d.outcome())) {
+                sumOutcome += d.outcome();
+            }
+            minLp = Math.min(minLp, d.logPropensity());
+            maxLp = Math.max(maxLp, d.logPropensity());
+            allWire &= b.wire() != null;
+        }
     }
 
     /** The offset ranges of a batch's sources, per topic-partition in order of first appearance. */

@@ -37,6 +37,11 @@ public final class CausalLoopMetrics {
     public static final String MODEL_VERSION = "causal_loop_model_version";
     /** Model deltas published, label model. */
     public static final String MODEL_DELTAS = "causal_loop_model_deltas_total";
+    /**
+     * Microseconds the stream threads waited, before commits, for the models' workers to finish
+     * what they had been handed (a worker that cannot keep up shows here first).
+     */
+    public static final String MODEL_WORKER_COMMIT_WAIT = "causal_loop_model_worker_commit_wait_microseconds_total";
     /** Merged snapshots published, label model. */
     public static final String MODEL_SNAPSHOTS = "causal_loop_model_snapshots_total";
 

@@ -6,9 +6,11 @@ import io.causalloop.learn.ModelMerger;
 import io.causalloop.learn.OnlineModel;
 import io.causalloop.propensity.AssignmentCounts;
 import io.causalloop.propensity.DecayedCounts;
+import io.causalloop.schemas.DirectOutcome;
 import io.causalloop.schemas.GenerationEvent;
 import io.causalloop.schemas.OutcomeModelDelta;
 import io.causalloop.schemas.OutcomeModelSnapshot;
+import io.causalloop.streams.batch.SerializedOutcome;
 import io.causalloop.streams.join.JoinedRecord;
 import io.causalloop.streams.metrics.CausalLoopMetrics;
 import io.causalloop.streams.state.PreCommitHooks;
@@ -20,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -37,7 +40,8 @@ import org.apache.logging.log4j.Logger;
  * Turns a joined record into a DirectOutcome: the propensity (logged, else from decayed
  * assignment counts), the rating propensity and g_hat, each predicted BEFORE learning from the
  * record (prequential), with the outcome model's version; watches each experiment's arm split.
- * The modelling itself is {@link TaskModels}; this processor runs it and writes what it returns.
+ * The modelling itself is {@link TaskModels}, which also serializes each outcome (once, for
+ * {@code direct-outcomes} and its batch); this processor runs it and writes what it returns.
  *
  * <p>Where it runs: with {@code model.worker=true} (the default) on a thread of the task's own
  * ({@link ModelWorker}), in the order the join resolved the records, while the stream thread goes
@@ -78,6 +82,8 @@ public final class ModelsProcessor implements Processor<String, JoinedRecord, St
     private final ModelSettings settings;
     private final CausalLoopMetrics metrics;
     private final PreCommitHooks hooks;
+    private final Serializer<DirectOutcome> outcomeSerializer;
+    private final String outcomesTopic;
     private final Runnable beforeCommit = this::drainBeforeCommit;
 
     private ProcessorContext<String, Object> context;
@@ -91,12 +97,15 @@ public final class ModelsProcessor implements Processor<String, JoinedRecord, St
     /**
      * @param taskStoreName the task's small changelogged state
      * @param globalStoreName the global store of merged snapshots
-     * @param outcomesChild child that writes and batches the DirectOutcomes
+     * @param outcomesChild child that writes and batches the DirectOutcomes ({@link SerializedOutcome})
      * @param deltasChild sink of OutcomeModelDeltas
      * @param hooks where the worker's drain is registered to run before each commit of the task
+     * @param outcomeSerializer registry serializer of direct outcomes (thread-safe), used where they are scored
+     * @param outcomesTopic the direct-outcomes topic
      */
     public ModelsProcessor(String taskStoreName, String globalStoreName, String outcomesChild, String deltasChild,
-                           ModelSettings settings, CausalLoopMetrics metrics, PreCommitHooks hooks) {
+                           ModelSettings settings, CausalLoopMetrics metrics, PreCommitHooks hooks,
+                           Serializer<DirectOutcome> outcomeSerializer, String outcomesTopic) {
         this.taskStoreName = taskStoreName;
         this.globalStoreName = globalStoreName;
         this.outcomesChild = outcomesChild;
@@ -104,6 +113,8 @@ public final class ModelsProcessor implements Processor<String, JoinedRecord, St
         this.settings = settings;
         this.metrics = metrics;
         this.hooks = hooks;
+        this.outcomeSerializer = outcomeSerializer;
+        this.outcomesTopic = outcomesTopic;
     }
 
     @Override
@@ -138,7 +149,8 @@ public final class ModelsProcessor implements Processor<String, JoinedRecord, St
                         startSnapshot(settings.ratingModelId(), sequences, taskId)),
                 taskId, new double[] {outcomeCfg.learningRate(), ratingCfg.learningRate()},
                 new double[] {outcomeCfg.initialAccumulator(), ratingCfg.initialAccumulator()});
-        this.models = new TaskModels(settings, metrics, taskId, m[0], m[1], groups, arms);
+        this.models = new TaskModels(settings, metrics, taskId, m[0], m[1], groups, arms, outcomeSerializer,
+                outcomesTopic);
         if (settings.worker()) {
             if (!(context instanceof InternalProcessorContext<?, ?> ipc) || ipc.currentNode() == null) {
                 throw new IllegalStateException("model.worker=true needs Kafka Streams' own processor context"
@@ -214,7 +226,8 @@ public final class ModelsProcessor implements Processor<String, JoinedRecord, St
     /** Writes one result of the models: a direct outcome, or deltas with their checkpoint. */
     private void write(Object result) {
         if (result instanceof TaskModels.Outcome o) {
-            metrics.increment(CausalLoopMetrics.DIRECT_OUTCOMES, "resolution", o.outcome().getResolution().name());
+            metrics.increment(CausalLoopMetrics.DIRECT_OUTCOMES, "resolution",
+                    o.outcome().outcome().getResolution().name());
             context.forward(new Record<>(o.key(), o.outcome(), o.timestampMs()), outcomesChild);
         } else if (result instanceof TaskModels.Checkpoint c) {
             for (OutcomeModelDelta d : c.deltas()) {
@@ -238,9 +251,11 @@ public final class ModelsProcessor implements Processor<String, JoinedRecord, St
         internal.setCurrentNode(node);
         internal.setRecordContext(new ProcessorRecordContext(Math.max(0, context.currentStreamTimeMs()), -1L, -1,
                 null, new RecordHeaders()));
+        long start = System.nanoTime();
         try {
             worker.drain(this::write);
         } finally {
+            metrics.add(CausalLoopMetrics.MODEL_WORKER_COMMIT_WAIT, "", "", (System.nanoTime() - start) / 1_000L);
             internal.setRecordContext(previousRecord);
             internal.setCurrentNode(previousNode);
         }

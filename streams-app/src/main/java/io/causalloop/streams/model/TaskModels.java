@@ -13,6 +13,7 @@ import io.causalloop.schemas.OutcomeModelDelta;
 import io.causalloop.schemas.OutcomeModelSnapshot;
 import io.causalloop.schemas.PropensitySource;
 import io.causalloop.schemas.Resolution;
+import io.causalloop.streams.batch.SerializedOutcome;
 import io.causalloop.streams.join.JoinedRecord;
 import io.causalloop.streams.metrics.CausalLoopMetrics;
 import java.nio.ByteBuffer;
@@ -26,6 +27,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Consumer;
+import org.apache.kafka.common.serialization.Serializer;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
@@ -42,8 +44,8 @@ final class TaskModels {
 
     private static final Logger LOG = LogManager.getLogger(TaskModels.class);
 
-    /** A direct outcome to write, with its record key and timestamp. */
-    record Outcome(String key, DirectOutcome outcome, long timestampMs) {
+    /** A direct outcome to write, serialized, with its record key and timestamp. */
+    record Outcome(String key, SerializedOutcome outcome, long timestampMs) {
     }
 
     /**
@@ -59,6 +61,8 @@ final class TaskModels {
 
     private final ModelSettings settings;
     private final CausalLoopMetrics metrics;
+    private final Serializer<DirectOutcome> outcomeSerializer;
+    private final String outcomesTopic;
     private final String taskId;
     private final FeatureExtractor extractor;
     private final AssignmentCountPropensity counts;
@@ -73,11 +77,16 @@ final class TaskModels {
     /**
      * @param groups restored assignment counts by group key (taken over)
      * @param arms restored arm counts by experiment (taken over)
+     * @param outcomeSerializer the registry serializer of direct outcomes (thread-safe)
+     * @param outcomesTopic the direct-outcomes topic, whose subject names their schema
      */
     TaskModels(ModelSettings settings, CausalLoopMetrics metrics, String taskId, OnlineModel outcome,
-               OnlineModel rating, Map<String, DecayedCounts> groups, Map<String, Map<String, Long>> arms) {
+               OnlineModel rating, Map<String, DecayedCounts> groups, Map<String, Map<String, Long>> arms,
+               Serializer<DirectOutcome> outcomeSerializer, String outcomesTopic) {
         this.settings = settings;
         this.metrics = metrics;
+        this.outcomeSerializer = outcomeSerializer;
+        this.outcomesTopic = outcomesTopic;
         this.taskId = taskId;
         this.extractor = new FeatureExtractor(settings.featureSpec());
         this.counts = new AssignmentCountPropensity(settings.counts());
@@ -88,8 +97,8 @@ final class TaskModels {
     }
 
     /**
-     * Scores and learns one joined record: passes its {@link Outcome} (unless the unrated policy
-     * drops it) and, every N records, a {@link Checkpoint}.
+     * Scores and learns one joined record: passes its {@link Outcome}, serialized (unless the
+     * unrated policy drops it) and, every N records, a {@link Checkpoint}.
      *
      * @param nowMs stream time when the record was resolved (the checkpoint's time)
      */
@@ -156,7 +165,8 @@ final class TaskModels {
                     .setGenerationSource(j.generationSource())
                     .setRatingSources(j.ratingSources())
                     .build();
-            out.accept(new Outcome(g.getGenerationId(), d, timestampMs));
+            byte[] wire = outcomeSerializer.serialize(outcomesTopic, d);
+            out.accept(new Outcome(g.getGenerationId(), new SerializedOutcome(d, wire), timestampMs));
         }
         if (++sinceDrain >= settings.publishRecords()) {
             out.accept(publish(nowMs));

@@ -45,7 +45,7 @@ class BatchBufferFormatTest {
         SpecificAvroSerde<DirectOutcome> serde = new SpecificAvroSerde<>(DirectOutcome.class);
         serde.configure(Map.of("schema.registry.url", "mock://" + UUID.randomUUID()), false);
         BatchProcessor p = new BatchProcessor("store", "direct-outcomes", "training-batches", "outcomes-sink",
-                "batches-sink", 10, 1000, serde.serializer(), true, serde.deserializer(), null, new CausalLoopMetrics());
+                "batches-sink", 10, 1000, true, serde.deserializer(), null, new CausalLoopMetrics());
 
         // format 3: a view of items [1, 4) of a longer list, written and read back
         List<byte[]> items = new ArrayList<>();

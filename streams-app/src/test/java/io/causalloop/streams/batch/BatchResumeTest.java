@@ -55,6 +55,12 @@ class BatchResumeTest {
                 .setRatingSources(List.of(new OffsetRange("ratings", 0, 100L + k, 100L + k, 1L))).build();
     }
 
+    /** The record as the models hand it to the batcher: serialized once. */
+    private SerializedOutcome written(int k) {
+        DirectOutcome d = outcome(k);
+        return new SerializedOutcome(d, outcomes.serializer().serialize(OUTCOMES, d));
+    }
+
     private final class Instance {
         final MockProcessorContext<String, byte[]> context = new MockProcessorContext<>(new Properties());
         final BatchProcessor processor;
@@ -65,7 +71,7 @@ class BatchResumeTest {
 
         Instance(KeyValueStore<BufferKey, BufferChunk> store, int maxRecords) {
             processor = new BatchProcessor("buffer", OUTCOMES, BATCHES, "outcomes-sink", "batches-sink", maxRecords,
-                    60_000L, outcomes.serializer(), true, outcomes.deserializer(), batches.serializer(),
+                    60_000L, true, outcomes.deserializer(), batches.serializer(),
                     new CausalLoopMetrics());
             context.setCurrentSystemTimeMs(1_000L);
             context.setCurrentStreamTimeMs(0L);
@@ -94,7 +100,7 @@ class BatchResumeTest {
         Instance first = new Instance(store);
         // resolved out of generation order: 4 before 3
         for (int k : new int[] {0, 1, 2, 4, 3}) {
-            first.processor.process(new Record<>("g" + k, outcome(k), k));
+            first.processor.process(new Record<>("g" + k, written(k), k));
         }
         assertEquals(5, first.context.forwarded().stream()
                 .filter(f -> f.childName().orElseThrow().equals("outcomes-sink")).count(), "every record written once");
@@ -102,7 +108,7 @@ class BatchResumeTest {
         assertEquals(1, store.approximateNumEntries(), "the open batch is in the store, as one entry");
 
         Instance second = new Instance(store); // a restart: a new processor on the restored store
-        second.processor.process(new Record<>("g5", outcome(5), 5));
+        second.processor.process(new Record<>("g5", written(5), 5));
         List<TrainingBatch> cut = second.batches();
         assertEquals(1, cut.size());
         TrainingBatch b = cut.get(0);
@@ -123,7 +129,7 @@ class BatchResumeTest {
         KeyValueStore<BufferKey, BufferChunk> store = store();
         Instance first = new Instance(store, 200);
         for (int k = 0; k < 150; k++) {
-            first.processor.process(new Record<>("g" + k, outcome(k), k));
+            first.processor.process(new Record<>("g" + k, written(k), k));
         }
         // each record grew its entry under a new key and deleted the old one: three entries remain
         List<BufferKey> keys = new ArrayList<>();
@@ -136,7 +142,7 @@ class BatchResumeTest {
 
         Instance second = new Instance(store, 200);
         for (int k = 150; k < 200; k++) {
-            second.processor.process(new Record<>("g" + k, outcome(k), k));
+            second.processor.process(new Record<>("g" + k, written(k), k));
         }
         List<TrainingBatch> cut = second.batches();
         assertEquals(1, cut.size());
