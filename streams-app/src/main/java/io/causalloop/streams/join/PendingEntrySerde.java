@@ -3,11 +3,11 @@ package io.causalloop.streams.join;
 import io.causalloop.schemas.GenerationEvent;
 import io.causalloop.schemas.RatingEvent;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.common.errors.SerializationException;
@@ -38,34 +38,75 @@ public final class PendingEntrySerde implements Serde<PendingEntry> {
         return (topic, bytes) -> bytes == null ? null : read(bytes);
     }
 
+    /**
+     * The entry's bytes: big-endian numbers and, for rating ids, {@link DataOutputStream#writeUTF}'s
+     * format (an unsigned 16-bit length, then modified UTF-8), which {@link #read} reads back. Written
+     * into one array of the exact size: a commit writes out thousands of closed markers.
+     */
     static byte[] write(PendingEntry e) {
         byte[] generation = e.generation() == null ? NONE : GENERATIONS.encode(e.generation());
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + generation.length + 96 * e.ratings().size());
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.writeByte(VERSION);
-            out.writeByte(e.state().ordinal());
-            out.writeLong(e.deadlineMs());
-            out.writeLong(e.windowEndMs());
-            out.writeInt(e.generationPartition());
-            out.writeLong(e.generationOffset());
-            out.writeInt(generation.length);
-            out.write(generation);
-            out.writeInt(e.ratings().size());
-            for (PendingEntry.HeldRating h : e.ratings()) {
-                out.writeInt(h.partition());
-                out.writeLong(h.offset());
-                byte[] r = RATINGS.encode(h.rating());
-                out.writeInt(r.length);
-                out.write(r);
-            }
-            out.writeInt(e.closedRatingIds().size());
-            for (String id : e.closedRatingIds()) {
-                out.writeUTF(id);
-            }
-        } catch (IOException ex) {
-            throw new UncheckedIOException(ex);
+        List<PendingEntry.HeldRating> held = e.ratings();
+        byte[][] ratings = new byte[held.size()][];
+        int size = 1 + 1 + 8 + 8 + 4 + 8 + 4 + generation.length + 4 + 4;
+        for (int i = 0; i < ratings.length; i++) {
+            ratings[i] = RATINGS.encode(held.get(i).rating());
+            size += 4 + 8 + 4 + ratings[i].length;
         }
-        return bytes.toByteArray();
+        List<String> ids = e.closedRatingIds();
+        for (String id : ids) {
+            size += 2 + modifiedUtf8Length(id);
+        }
+        ByteBuffer out = ByteBuffer.allocate(size);
+        out.put(VERSION);
+        out.put((byte) e.state().ordinal());
+        out.putLong(e.deadlineMs());
+        out.putLong(e.windowEndMs());
+        out.putInt(e.generationPartition());
+        out.putLong(e.generationOffset());
+        out.putInt(generation.length);
+        out.put(generation);
+        out.putInt(ratings.length);
+        for (int i = 0; i < ratings.length; i++) {
+            out.putInt(held.get(i).partition());
+            out.putLong(held.get(i).offset());
+            out.putInt(ratings[i].length);
+            out.put(ratings[i]);
+        }
+        out.putInt(ids.size());
+        for (String id : ids) {
+            putModifiedUtf8(out, id);
+        }
+        return out.array();
+    }
+
+    /** Bytes of {@code s} in modified UTF-8 (U+0000 and U+0080..U+07FF in two bytes, above in three). */
+    private static int modifiedUtf8Length(String s) {
+        int n = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            n += c >= 0x0001 && c <= 0x007F ? 1 : c <= 0x07FF ? 2 : 3;
+        }
+        if (n > 65535) {
+            throw new SerializationException("rating id of " + n + " bytes; at most 65535 fit the join store's format");
+        }
+        return n;
+    }
+
+    private static void putModifiedUtf8(ByteBuffer out, String s) {
+        out.putShort((short) modifiedUtf8Length(s));
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c >= 0x0001 && c <= 0x007F) {
+                out.put((byte) c);
+            } else if (c <= 0x07FF) {
+                out.put((byte) (0xC0 | ((c >> 6) & 0x1F)));
+                out.put((byte) (0x80 | (c & 0x3F)));
+            } else {
+                out.put((byte) (0xE0 | ((c >> 12) & 0x0F)));
+                out.put((byte) (0x80 | ((c >> 6) & 0x3F)));
+                out.put((byte) (0x80 | (c & 0x3F)));
+            }
+        }
     }
 
     static PendingEntry read(byte[] bytes) {
