@@ -8,6 +8,7 @@ import io.causalloop.schemas.RatingEvent;
 import io.causalloop.serde.AvroSerdes;
 import io.causalloop.streams.CausalLoopStreamsConfig;
 import io.causalloop.streams.StreamsApp;
+import io.causalloop.streams.metrics.CausalLoopMetrics;
 import io.causalloop.topics.CausalLoopTopics;
 import io.causalloop.topics.TopicSpec;
 import java.nio.file.Path;
@@ -406,7 +407,10 @@ public final class StreamsBenchmark {
         String prefix = "bench-full-" + (++run);
         CausalLoopStreamsConfig config = new CausalLoopStreamsConfig(appSettings(prefix, GENERATIONS, RATINGS));
         try (StreamsApp app = new StreamsApp(config)) {
-            return timeToOutputs(app.streams(), config.applicationId(), config.directOutcomesTopic(), records);
+            double rate = timeToOutputs(app.streams(), config.applicationId(), config.directOutcomesTopic(), records);
+            System.out.printf(Locale.ROOT, "  models' worker: the stream thread waited %.1f ms for it before commits%n",
+                    app.metrics().count(CausalLoopMetrics.MODEL_WORKER_COMMIT_WAIT) / 1e3);
+            return rate;
         }
     }
 
@@ -461,7 +465,6 @@ public final class StreamsBenchmark {
 
     // ---------------------------------------------------------------- helpers
 
-    /** CPU time of the Streams client's stream threads (and global thread), so far. */
     /**
      * Where the stream thread's wall-clock time went over the last metrics window (Kafka Streams'
      * thread metrics: shares of processing, punctuating, polling and committing; time blocked on
@@ -475,6 +478,18 @@ public final class StreamsBenchmark {
                 if (metricName.group().equals("stream-thread-metrics") && metricName.name().equals(name)
                         && metric.metricValue() instanceof Number v) {
                     line.append(String.format(Locale.ROOT, " %s %.3f", name, v.doubleValue()));
+                }
+            });
+        }
+        // the thread producer's time (whole run) waiting for its sends at commits and for the transaction's end
+        for (String name : List.of("bufferpool-wait-time-ns-total", "flush-time-ns-total", "txn-send-offsets-time-ns-total",
+                "txn-commit-time-ns-total")) {
+            streams.metrics().forEach((metricName, metric) -> {
+                if (metricName.group().equals("producer-metrics") && metricName.name().equals(name)
+                        && metricName.tags().getOrDefault("client-id", "").contains("StreamThread")
+                        && metric.metricValue() instanceof Number v) {
+                    line.append(String.format(Locale.ROOT, " producer %s %.0f ms", name.replace("-ns-total", ""),
+                            v.doubleValue() / 1e6));
                 }
             });
         }
