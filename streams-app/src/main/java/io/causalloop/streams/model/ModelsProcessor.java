@@ -261,6 +261,12 @@ public final class ModelsProcessor implements Processor<String, JoinedRecord, St
         }
     }
 
+    /**
+     * Stops the worker; what it still holds is dropped. Kafka Streams (4.4) commits a task before
+     * it closes its processors, on shutdown and on revocation, so the last commit's drain has taken
+     * everything; a task closed dirty aborts its transaction, and what the worker held goes with
+     * it (the restarted task joins and scores those records again).
+     */
     @Override
     public void close() {
         if (worker != null) {

@@ -1,0 +1,164 @@
+package io.causalloop.streams;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.causalloop.embedded.EmbeddedKafkaStack;
+import io.causalloop.embedded.EmbeddedStack;
+import io.causalloop.schemas.DirectOutcome;
+import io.causalloop.schemas.GenerationEvent;
+import io.causalloop.schemas.OutcomeKind;
+import io.causalloop.schemas.RatingEvent;
+import io.causalloop.serde.AvroSerdes;
+import io.causalloop.topics.CausalLoopTopics;
+import io.causalloop.topics.CausalLoopTopics.Logical;
+import io.causalloop.topics.TopicSpec;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The app stopped while it is busy, so that the models' workers hold records in flight when Kafka
+ * Streams shuts the tasks down (it commits each task, which drains its worker, then closes its
+ * processors): every generation still comes out exactly once, across three stops and restarts, on
+ * the real broker under exactly_once_v2. The straight-through and scripted restart cases are
+ * {@link StreamsAppIntegrationTest}'s.
+ */
+@EmbeddedKafkaStack(partitions = 2)
+class ModelWorkerStopIntegrationTest {
+
+    private static final int GENERATIONS = 12_000;
+
+    @Test
+    @Timeout(180)
+    void shouldLoseNothingInFlightOnTheWorkerWhenStoppedWhileBusy(EmbeddedStack stack) throws Exception {
+        String prefix = "stop-busy-" + UUID.randomUUID().toString().substring(0, 8);
+        Map<String, Object> settings = appSettings(stack, prefix);
+        CausalLoopStreamsConfig config = new CausalLoopStreamsConfig(settings);
+        List<TopicSpec> specs = new ArrayList<>();
+        for (TopicSpec t : config.topics().specs()) {
+            if (!t.name().equals(config.topics().name(Logical.SCHEMAS))) {
+                specs.add(t.compacted() ? t : t.withPartitions(2));
+            }
+        }
+        stack.createTopics(specs);
+        produce(stack, config);
+
+        Map<String, Integer> emitted = new HashMap<>();
+        try (KafkaConsumer<byte[], byte[]> out = committedReader(stack, config)) {
+            Deserializer<DirectOutcome> outcomes = AvroSerdes.specific(DirectOutcome.class, stack.clientConfig(), false)
+                    .deserializer();
+            // three instances stopped while busy (all the input is there), at a quarter, half and
+            // three quarters of the outcomes; a fourth finishes
+            for (int stop = 1; stop <= 4; stop++) {
+                int target = stop < 4 ? GENERATIONS * stop / 4 : GENERATIONS;
+                try (StreamsApp app = new StreamsApp(new CausalLoopStreamsConfig(settings))) {
+                    app.start();
+                    long deadline = System.currentTimeMillis() + 90_000;
+                    while (emitted.size() < target && System.currentTimeMillis() < deadline) {
+                        read(out, outcomes, emitted);
+                    }
+                    assertTrue(emitted.size() >= target, "instance " + stop + " reached " + emitted.size()
+                            + " of " + target + " outcomes");
+                }
+            }
+            long until = System.currentTimeMillis() + 1500; // anything emitted twice would show up now
+            while (System.currentTimeMillis() < until) {
+                read(out, outcomes, emitted);
+            }
+        }
+        assertEquals(GENERATIONS, emitted.size(), "every generation has its direct outcome");
+        List<String> twice = emitted.entrySet().stream().filter(e -> e.getValue() != 1).map(Map.Entry::getKey)
+                .toList();
+        assertTrue(twice.isEmpty(), "generations with more than one direct outcome: " + twice);
+    }
+
+    private static void read(KafkaConsumer<byte[], byte[]> out, Deserializer<DirectOutcome> outcomes,
+                             Map<String, Integer> emitted) {
+        for (ConsumerRecord<byte[], byte[]> r : out.poll(Duration.ofMillis(100))) {
+            emitted.merge(outcomes.deserialize(r.topic(), r.value()).getGenerationId(), 1, Integer::sum);
+        }
+    }
+
+    private static void produce(EmbeddedStack stack, CausalLoopStreamsConfig config) {
+        Map<String, Object> c = new HashMap<>(stack.clientConfig());
+        c.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1); // KAFKA-15591
+        Serializer<GenerationEvent> generations = AvroSerdes.specific(GenerationEvent.class, stack.clientConfig(), false)
+                .serializer();
+        Serializer<RatingEvent> ratings = AvroSerdes.specific(RatingEvent.class, stack.clientConfig(), false)
+                .serializer();
+        long t0 = System.currentTimeMillis();
+        try (KafkaProducer<String, byte[]> p = new KafkaProducer<>(c, new StringSerializer(),
+                (topic, bytes) -> bytes)) {
+            for (int i = 0; i < GENERATIONS; i++) {
+                String id = "g-" + i;
+                long ts = t0 + i;
+                GenerationEvent g = GenerationEvent.newBuilder().setGenerationId(id).setTimestampMs(ts)
+                        .setExperimentId("exp").setArm(i % 2 == 0 ? "a" : "b").setUnitId("u" + (i % 97))
+                        .setContext("ctx " + (i % 5)).setContextTokens(List.of(1, 2))
+                        .setText("reply number " + i + " with a few words " + (i % 13)).setTokens(List.of(3, 4))
+                        .setPolicyId("p").setPolicyVersion(0L).setLogPropensity(-1.0).build();
+                RatingEvent r = RatingEvent.newBuilder().setGenerationId(id).setRatingId("r-" + i)
+                        .setTimestampMs(ts + 1).setOutcome(i % 5).setKind(OutcomeKind.STARS).setRaterId("x").build();
+                p.send(new ProducerRecord<>(config.generationsTopic(), null, ts, id,
+                        generations.serialize(config.generationsTopic(), g)));
+                p.send(new ProducerRecord<>(config.ratingsTopic(), null, ts + 1, id,
+                        ratings.serialize(config.ratingsTopic(), r)));
+            }
+            p.flush();
+        }
+    }
+
+    private static KafkaConsumer<byte[], byte[]> committedReader(EmbeddedStack stack, CausalLoopStreamsConfig config) {
+        Map<String, Object> c = new HashMap<>(stack.clientConfig());
+        c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(),
+                new ByteArrayDeserializer());
+        List<TopicPartition> parts = new ArrayList<>();
+        consumer.partitionsFor(config.directOutcomesTopic(), Duration.ofSeconds(10))
+                .forEach(pi -> parts.add(new TopicPartition(pi.topic(), pi.partition())));
+        consumer.assign(parts);
+        consumer.seekToBeginning(parts);
+        return consumer;
+    }
+
+    private static Map<String, Object> appSettings(EmbeddedStack stack, String prefix) {
+        Map<String, Object> m = new HashMap<>(stack.clientConfig());
+        for (Logical l : Logical.values()) {
+            if (l != Logical.SCHEMAS) {
+                m.put(CausalLoopTopics.PREFIX + l.key() + ".name", prefix + "-" + l.defaultName());
+            }
+        }
+        m.put(StreamsConfig.APPLICATION_ID_CONFIG, "it-" + prefix);
+        m.put(StreamsConfig.STATE_DIR_CONFIG, Path.of("target", "it-state", prefix).toAbsolutePath().toString());
+        m.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), 10_000);
+        m.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION), 1); // KAFKA-15591
+        m.put(CausalLoopStreamsConfig.JOIN_EMIT, "on-first-rating");
+        m.put(CausalLoopStreamsConfig.JOIN_WINDOW_MS, 1000L);
+        m.put(CausalLoopStreamsConfig.JOIN_GRACE_MS, 0L);
+        m.put(CausalLoopStreamsConfig.JOIN_IDLE_CLOSE_MS, -1L);
+        m.put(CausalLoopStreamsConfig.FEATURES_HASH_BITS, 12);
+        m.put(CausalLoopStreamsConfig.METRICS_PORT, -1);
+        m.put(CausalLoopStreamsConfig.STARTUP_TIMEOUT_MS, 60_000L);
+        return m;
+    }
+}
