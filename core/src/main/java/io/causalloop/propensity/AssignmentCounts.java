@@ -1,5 +1,6 @@
 package io.causalloop.propensity;
 
+import io.causalloop.core.ModifiedUtf8;
 import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -68,13 +69,13 @@ public record AssignmentCounts(double clock, String[] candidates, double[] count
     int size = 4 + 4 + 8 + 4;
     int[] utfLengths = new int[candidates.length];
     for (int i = 0; i < candidates.length; i++) {
-      int len = utfLength(candidates[i]);
-      if (len > 65535) {
+      try {
+        utfLengths[i] = ModifiedUtf8.length(candidates[i]);
+      } catch (IllegalArgumentException e) {
         throw new UncheckedIOException(new java.io.UTFDataFormatException(
-            "candidate name too long: " + len + " bytes"));
+            "candidate name too long: " + e.getMessage()));
       }
-      utfLengths[i] = len;
-      size += 2 + len + 8;
+      size += 2 + utfLengths[i] + 8;
     }
     ByteBuffer out = ByteBuffer.allocate(size);
     out.putInt(MAGIC);
@@ -82,36 +83,10 @@ public record AssignmentCounts(double clock, String[] candidates, double[] count
     out.putLong(Double.doubleToLongBits(clock));
     out.putInt(candidates.length);
     for (int i = 0; i < candidates.length; i++) {
-      String c = candidates[i];
-      out.putShort((short) utfLengths[i]);
-      for (int k = 0; k < c.length(); k++) {
-        char ch = c.charAt(k);
-        if (ch >= 0x0001 && ch <= 0x007F) {
-          out.put((byte) ch);
-        } else if (ch <= 0x07FF) {
-          out.put((byte) (0xC0 | ((ch >> 6) & 0x1F)));
-          out.put((byte) (0x80 | (ch & 0x3F)));
-        } else {
-          out.put((byte) (0xE0 | ((ch >> 12) & 0x0F)));
-          out.put((byte) (0x80 | ((ch >> 6) & 0x3F)));
-          out.put((byte) (0x80 | (ch & 0x3F)));
-        }
-      }
+      ModifiedUtf8.put(out, candidates[i], utfLengths[i]);
       out.putLong(Double.doubleToLongBits(counts[i]));
     }
     return out.array();
-  }
-
-  /** Length of {@code s} in modified UTF-8 ({@link java.io.DataOutput#writeUTF}). */
-  private static int utfLength(String s) {
-    int len = s.length();
-    for (int k = 0; k < s.length(); k++) {
-      char ch = s.charAt(k);
-      if (ch >= 0x0080 || ch == 0) {
-        len += ch >= 0x0800 ? 2 : 1;
-      }
-    }
-    return len;
   }
 
   /**

@@ -10,10 +10,6 @@ import io.causalloop.schemas.GenerationEvent;
 import io.causalloop.schemas.OutcomeKind;
 import io.causalloop.schemas.RatingEvent;
 import io.causalloop.serde.AvroSerdes;
-import io.causalloop.topics.CausalLoopTopics;
-import io.causalloop.topics.CausalLoopTopics.Logical;
-import io.causalloop.topics.TopicSpec;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -31,7 +27,6 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -53,13 +48,7 @@ class ModelWorkerStopIntegrationTest {
         String prefix = "stop-busy-" + UUID.randomUUID().toString().substring(0, 8);
         Map<String, Object> settings = appSettings(stack, prefix);
         CausalLoopStreamsConfig config = new CausalLoopStreamsConfig(settings);
-        List<TopicSpec> specs = new ArrayList<>();
-        for (TopicSpec t : config.topics().specs()) {
-            if (!t.name().equals(config.topics().name(Logical.SCHEMAS))) {
-                specs.add(t.compacted() ? t : t.withPartitions(2));
-            }
-        }
-        stack.createTopics(specs);
+        IntegrationApps.createTopics(stack, config);
         produce(stack, config);
 
         Map<String, Integer> emitted = new HashMap<>();
@@ -142,16 +131,7 @@ class ModelWorkerStopIntegrationTest {
     }
 
     private static Map<String, Object> appSettings(EmbeddedStack stack, String prefix) {
-        Map<String, Object> m = new HashMap<>(stack.clientConfig());
-        for (Logical l : Logical.values()) {
-            if (l != Logical.SCHEMAS) {
-                m.put(CausalLoopTopics.PREFIX + l.key() + ".name", prefix + "-" + l.defaultName());
-            }
-        }
-        m.put(StreamsConfig.APPLICATION_ID_CONFIG, "it-" + prefix);
-        m.put(StreamsConfig.STATE_DIR_CONFIG, Path.of("target", "it-state", prefix).toAbsolutePath().toString());
-        m.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), 10_000);
-        m.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION), 1); // KAFKA-15591
+        Map<String, Object> m = IntegrationApps.baseSettings(stack, prefix);
         m.put(CausalLoopStreamsConfig.JOIN_EMIT, "on-first-rating");
         m.put(CausalLoopStreamsConfig.JOIN_WINDOW_MS, 1000L);
         m.put(CausalLoopStreamsConfig.JOIN_GRACE_MS, 0L);

@@ -15,15 +15,11 @@ import io.causalloop.schemas.RatingEvent;
 import io.causalloop.schemas.Resolution;
 import io.causalloop.schemas.TrainingBatch;
 import io.causalloop.serde.AvroSerdes;
-import io.causalloop.topics.CausalLoopTopics;
-import io.causalloop.topics.CausalLoopTopics.Logical;
-import io.causalloop.topics.TopicSpec;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -94,13 +90,7 @@ class StreamsAppIntegrationTest {
         String prefix = name + "-" + UUID.randomUUID().toString().substring(0, 8);
         Map<String, Object> settings = appSettings(stack, prefix);
         CausalLoopStreamsConfig config = new CausalLoopStreamsConfig(settings);
-        List<TopicSpec> specs = new ArrayList<>();
-        for (TopicSpec t : config.topics().specs()) {
-            if (!t.name().equals(config.topics().name(Logical.SCHEMAS))) {
-                specs.add(t.compacted() ? t : t.withPartitions(2));
-            }
-        }
-        stack.createTopics(specs);
+        IntegrationApps.createTopics(stack, config);
 
         Script script = new Script(System.currentTimeMillis(), config);
         try (Inputs in = new Inputs(stack, config);
@@ -144,20 +134,9 @@ class StreamsAppIntegrationTest {
     }
 
     private static Map<String, Object> appSettings(EmbeddedStack stack, String prefix) {
-        Map<String, Object> m = new HashMap<>(stack.clientConfig());
-        for (Logical l : Logical.values()) {
-            if (l != Logical.SCHEMAS) {
-                m.put(CausalLoopTopics.PREFIX + l.key() + ".name", prefix + "-" + l.defaultName());
-            }
-        }
-        m.put(StreamsConfig.APPLICATION_ID_CONFIG, "it-" + prefix);
-        m.put(StreamsConfig.STATE_DIR_CONFIG, Path.of("target", "it-state", prefix).toAbsolutePath().toString());
+        Map<String, Object> m = IntegrationApps.baseSettings(stack, prefix);
         m.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
         m.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, 200L);
-        m.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), 10_000);
-        // KAFKA-15591: with more than one request in flight the embedded broker can reject a
-        // transactional producer's first batch to a partition (OutOfOrderSequenceException)
-        m.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION), 1);
         m.put(CausalLoopStreamsConfig.JOIN_WINDOW_MS, WINDOW_MS);
         m.put(CausalLoopStreamsConfig.JOIN_GRACE_MS, GRACE_MS);
         m.put(CausalLoopStreamsConfig.JOIN_ORPHAN_WAIT_MS, 1000L);

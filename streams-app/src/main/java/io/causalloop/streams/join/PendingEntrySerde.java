@@ -1,5 +1,6 @@
 package io.causalloop.streams.join;
 
+import io.causalloop.core.ModifiedUtf8;
 import io.causalloop.schemas.GenerationEvent;
 import io.causalloop.schemas.RatingEvent;
 import java.io.ByteArrayInputStream;
@@ -53,8 +54,14 @@ public final class PendingEntrySerde implements Serde<PendingEntry> {
             size += 4 + 8 + 4 + ratings[i].length;
         }
         List<String> ids = e.closedRatingIds();
-        for (String id : ids) {
-            size += 2 + modifiedUtf8Length(id);
+        int[] idLengths = new int[ids.size()];
+        for (int i = 0; i < idLengths.length; i++) {
+            try {
+                idLengths[i] = ModifiedUtf8.length(ids.get(i));
+            } catch (IllegalArgumentException ex) {
+                throw new SerializationException("rating id too long for the join store: " + ex.getMessage());
+            }
+            size += 2 + idLengths[i];
         }
         ByteBuffer out = ByteBuffer.allocate(size);
         out.put(VERSION);
@@ -73,40 +80,10 @@ public final class PendingEntrySerde implements Serde<PendingEntry> {
             out.put(ratings[i]);
         }
         out.putInt(ids.size());
-        for (String id : ids) {
-            putModifiedUtf8(out, id);
+        for (int i = 0; i < idLengths.length; i++) {
+            ModifiedUtf8.put(out, ids.get(i), idLengths[i]);
         }
         return out.array();
-    }
-
-    /** Bytes of {@code s} in modified UTF-8 (U+0000 and U+0080..U+07FF in two bytes, above in three). */
-    private static int modifiedUtf8Length(String s) {
-        int n = 0;
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            n += c >= 0x0001 && c <= 0x007F ? 1 : c <= 0x07FF ? 2 : 3;
-        }
-        if (n > 65535) {
-            throw new SerializationException("rating id of " + n + " bytes; at most 65535 fit the join store's format");
-        }
-        return n;
-    }
-
-    private static void putModifiedUtf8(ByteBuffer out, String s) {
-        out.putShort((short) modifiedUtf8Length(s));
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c >= 0x0001 && c <= 0x007F) {
-                out.put((byte) c);
-            } else if (c <= 0x07FF) {
-                out.put((byte) (0xC0 | ((c >> 6) & 0x1F)));
-                out.put((byte) (0x80 | (c & 0x3F)));
-            } else {
-                out.put((byte) (0xE0 | ((c >> 12) & 0x0F)));
-                out.put((byte) (0x80 | ((c >> 6) & 0x3F)));
-                out.put((byte) (0x80 | (c & 0x3F)));
-            }
-        }
     }
 
     static PendingEntry read(byte[] bytes) {
