@@ -2,6 +2,7 @@ package io.causalloop.streams.batch;
 
 import io.causalloop.schemas.DirectOutcome;
 import io.causalloop.schemas.OffsetRange;
+import io.causalloop.schemas.Resolution;
 import io.causalloop.schemas.TrainingBatch;
 import io.causalloop.streams.join.AvroBinary;
 import io.causalloop.streams.metrics.CausalLoopMetrics;
@@ -24,9 +25,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * they were resolved, into TrainingBatch records of at most B records or T milliseconds, whichever
  * comes first, in the task (and so the transaction) that resolved them.
  *
- * <p>Each record is serialized once, by the models ({@link SerializedOutcome}): the bytes go to {@code direct-outcomes}, into the open batch's
- * store entry, and (when the app writes the compiled schema) into the batch's own bytes, which are
- * built around them. The first batch a task builds so is compared with the registry serializer's
+ * <p>Each record is serialized once, by the models ({@link SerializedOutcome}): the bytes go to
+ * {@code direct-outcomes}, into the open batch's store entry, and (when the app writes the compiled
+ * schema) into the batch's own bytes, which are built around them. The first batch a task builds so is compared with the registry serializer's
  * bytes for the same batch; only when they are equal does the task keep building batches so.
  *
  * <p>The open batch is kept in memory and mirrored in a changelogged store, so a restart resumes
@@ -57,10 +58,10 @@ public final class BatchProcessor implements Processor<String, SerializedOutcome
     private static final int HEADER = 5;
 
     /**
-     * One buffered record: the record, its wire bytes when a batch may be built around them (null
-     * for records restored from the store, whose writer may have been another version), its totals.
+     * One buffered record: the record and its wire bytes when a batch may be built around them
+     * (null for records restored from the store, whose writer may have been another version).
      */
-    private record Buffered(DirectOutcome record, byte[] wire, OutcomeBodies.Summary summary) {
+    private record Buffered(DirectOutcome record, byte[] wire) {
     }
 
     private final String storeName;
@@ -107,8 +108,9 @@ public final class BatchProcessor implements Processor<String, SerializedOutcome
      * @param batchSerializer registry serializer of training batches
      */
     public BatchProcessor(String storeName, String outcomesTopic, String batchesTopic, String outcomesChild,
-                          String batchesChild, int maxRecords, long maxMs, boolean compiledSchema, Deserializer<DirectOutcome> deserializer,
-                          Serializer<TrainingBatch> batchSerializer, CausalLoopMetrics metrics) {
+                          String batchesChild, int maxRecords, long maxMs, boolean compiledSchema,
+                          Deserializer<DirectOutcome> deserializer, Serializer<TrainingBatch> batchSerializer,
+                          CausalLoopMetrics metrics) {
         if (maxRecords < 1 || maxMs < 1) {
             throw new IllegalArgumentException("batch bounds must be >= 1");
         }
@@ -138,7 +140,7 @@ public final class BatchProcessor implements Processor<String, SerializedOutcome
                 for (int i = 0; i < records.size(); i++) {
                     DirectOutcome d = decode(records.get(i), kv.value.plainAvro());
                     // not spliced: the entry may have been written by a version with another schema
-                    buffer(new Buffered(d, null, OutcomeBodies.Summary.of(d)));
+                    buffer(new Buffered(d, null));
                 }
                 openKeys.add(kv.key);
                 nextSequence = Math.max(nextSequence, kv.key.last() + 1);
@@ -159,7 +161,7 @@ public final class BatchProcessor implements Processor<String, SerializedOutcome
         if (open.isEmpty()) {
             openedAtWallMs = context.currentSystemTimeMs();
         }
-        buffer(new Buffered(d, compiledSchema ? bytes : null, OutcomeBodies.Summary.of(d)));
+        buffer(new Buffered(d, compiledSchema ? bytes : null));
         append(bytes);
         if (open.size() >= maxRecords) {
             cut("size");
@@ -261,20 +263,20 @@ public final class BatchProcessor implements Processor<String, SerializedOutcome
         boolean allWire = true;
 
         void add(Buffered b) {
-            lineage.add(b.record().getGenerationSource());
-            for (OffsetRange r : b.record().getRatingSources()) {
+            DirectOutcome d = b.record();
+            lineage.add(d.getGenerationSource());
+            for (OffsetRange r : d.getRatingSources()) {
                 lineage.add(r);
             }
-            OutcomeBodies.Summary d = b.summary();
-            if (d.rated()) {
+            if (d.getResolution() == Resolution.RATED) {
                 rated++;
-                sumInverse += 1.0 / d.ratingPropensity();
+                sumInverse += 1.0 / d.getRatingPropensity();
             }
-            if (Double.isFinite(d.outcome())) {
-                sumOutcome += d.outcome();
+            if (Double.isFinite(d.getOutcome())) {
+                sumOutcome += d.getOutcome();
             }
-            minLp = Math.min(minLp, d.logPropensity());
-            maxLp = Math.max(maxLp, d.logPropensity());
+            minLp = Math.min(minLp, d.getLogPropensity());
+            maxLp = Math.max(maxLp, d.getLogPropensity());
             allWire &= b.wire() != null;
         }
     }

@@ -1,7 +1,5 @@
 package io.causalloop.streams.batch;
 
-import io.causalloop.schemas.DirectOutcome;
-import io.causalloop.schemas.Resolution;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -10,7 +8,7 @@ import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.EncoderFactory;
 
 /**
- * A batch's totals per record, and a TrainingBatch's Avro bytes built around its records' bodies
+ * A TrainingBatch's Avro bytes built around its records' bodies
  * as they were written to {@code direct-outcomes} (an Avro array of records is its item count, the
  * items' bytes one after the other, and a zero), so a batch costs no second encoding of its records.
  *
@@ -18,15 +16,6 @@ import org.apache.avro.io.EncoderFactory;
  * serializer's for a real batch ({@link BatchProcessor} checks the first batch of each task).
  */
 final class OutcomeBodies {
-
-    /** The fields of a direct outcome that a batch's totals need. */
-    record Summary(boolean rated, double outcome, double logPropensity, double ratingPropensity) {
-
-        static Summary of(DirectOutcome d) {
-            return new Summary(d.getResolution() == Resolution.RATED, d.getOutcome(), d.getLogPropensity(),
-                    d.getRatingPropensity());
-        }
-    }
 
     /**
      * A TrainingBatch's wire bytes: {@code empty} is the batch serialized with no records, and its
