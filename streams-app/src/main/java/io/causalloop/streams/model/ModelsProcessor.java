@@ -1,13 +1,11 @@
 package io.causalloop.streams.model;
 
-import io.causalloop.features.MurmurHash3;
 import io.causalloop.learn.LearnerConfig;
 import io.causalloop.learn.ModelMerger;
 import io.causalloop.learn.OnlineModel;
 import io.causalloop.propensity.AssignmentCounts;
 import io.causalloop.propensity.DecayedCounts;
 import io.causalloop.schemas.DirectOutcome;
-import io.causalloop.schemas.GenerationEvent;
 import io.causalloop.schemas.OutcomeModelDelta;
 import io.causalloop.schemas.OutcomeModelSnapshot;
 import io.causalloop.streams.batch.SerializedOutcome;
@@ -69,9 +67,6 @@ public final class ModelsProcessor implements Processor<String, JoinedRecord, St
     static final String SEQ_PREFIX = "seq/";
     static final String COUNTS_PREFIX = "counts/";
     static final String SRM_PREFIX = "srm/";
-    /** Texts up to this length are their own candidate key; longer ones are hashed. */
-    static final int MAX_TEXT_KEY = 32;
-    static final String TEXT_HASH_PREFIX = "\u0001text#";
     /** How often (wall clock) finished outcomes are forwarded when no record arrives. */
     static final long FORWARD_MS = 20L;
 
@@ -277,25 +272,6 @@ public final class ModelsProcessor implements Processor<String, JoinedRecord, St
         }
     }
 
-    /**
-     * The name under which a generation's candidate is counted: its {@code candidateId}; else its
-     * text when short; else a 64-bit hash of the text with its length (prefixed with U+0001, so it
-     * is not a possible short text), so that a count group of long free texts holds, checkpoints and
-     * changelogs ~30 bytes per candidate instead of the whole text.
-     */
-    static String candidateKey(GenerationEvent g) {
-        if (g.getCandidateId() != null) {
-            return g.getCandidateId();
-        }
-        String text = g.getText();
-        if (text.length() <= MAX_TEXT_KEY) {
-            return text;
-        }
-        StringBuilder key = new StringBuilder(30).append(TEXT_HASH_PREFIX);
-        key.append(Integer.toHexString(MurmurHash3.hashString(text, 0x1b873593))).append('-');
-        key.append(Integer.toHexString(MurmurHash3.hashString(text, 0x5bd1e995))).append('-');
-        return key.append(text.length()).toString();
-    }
 
     /** The task's outcome model (for tests; read it only after a commit). */
     OnlineModel outcomeModel() {

@@ -1,6 +1,7 @@
 package io.causalloop.streams.model;
 
 import io.causalloop.features.FeatureExtractor;
+import io.causalloop.features.MurmurHash3;
 import io.causalloop.features.SparseVector;
 import io.causalloop.learn.OnlineModel;
 import io.causalloop.propensity.AssignmentCountPropensity;
@@ -43,6 +44,9 @@ import org.apache.logging.log4j.Logger;
 final class TaskModels {
 
     private static final Logger LOG = LogManager.getLogger(TaskModels.class);
+    /** Texts up to this length are their own candidate key; longer ones are hashed. */
+    static final int MAX_TEXT_KEY = 32;
+    static final String TEXT_HASH_PREFIX = "\u0001text#";
 
     /** A direct outcome to write, serialized, with its record key and timestamp. */
     record Outcome(String key, SerializedOutcome outcome, long timestampMs) {
@@ -113,7 +117,7 @@ final class TaskModels {
             source = PropensitySource.LOGGED;
         } else {
             String groupKey = AssignmentCountPropensity.groupKey(g.getExperimentId(), g.getContext());
-            String candidate = ModelsProcessor.candidateKey(g);
+            String candidate = candidateKey(g);
             DecayedCounts c = groups.computeIfAbsent(groupKey, k -> new DecayedCounts());
             counts.observeInto(c, candidate, g.getTimestampMs());
             if (c.size() > settings.maxCandidates()) {
@@ -179,6 +183,26 @@ final class TaskModels {
         }
         // A logistic outcome model learns 0/1 outcomes only (thumbs); other outcomes are scored, not learned.
         return settings.outcome().kind() != LinkKind.LOGISTIC || (j.outcome() >= 0.0 && j.outcome() <= 1.0);
+    }
+
+    /**
+     * The name under which a generation's candidate is counted: its {@code candidateId}; else its
+     * text when short; else a 64-bit hash of the text with its length (prefixed with U+0001, so it
+     * is not a possible short text), so that a count group of long free texts holds, checkpoints and
+     * changelogs ~30 bytes per candidate instead of the whole text.
+     */
+    static String candidateKey(GenerationEvent g) {
+        if (g.getCandidateId() != null) {
+            return g.getCandidateId();
+        }
+        String text = g.getText();
+        if (text.length() <= MAX_TEXT_KEY) {
+            return text;
+        }
+        StringBuilder key = new StringBuilder(30).append(TEXT_HASH_PREFIX);
+        key.append(Integer.toHexString(MurmurHash3.hashString(text, 0x1b873593))).append('-');
+        key.append(Integer.toHexString(MurmurHash3.hashString(text, 0x5bd1e995))).append('-');
+        return key.append(text.length()).toString();
     }
 
     private void observeArm(String experiment, String arm) {

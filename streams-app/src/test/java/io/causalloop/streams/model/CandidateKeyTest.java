@@ -21,8 +21,8 @@ class CandidateKeyTest {
 
     @Test
     void shouldUseTheCandidateIdThenShortTextsAsTheyAre() {
-        assertEquals("cand-7", ModelsProcessor.candidateKey(gen("any text at all", "cand-7")));
-        assertEquals("short reply", ModelsProcessor.candidateKey(gen("short reply", null)));
+        assertEquals("cand-7", TaskModels.candidateKey(gen("any text at all", "cand-7")));
+        assertEquals("short reply", TaskModels.candidateKey(gen("short reply", null)));
     }
 
     @Test
@@ -30,13 +30,13 @@ class CandidateKeyTest {
         String base = "a long generated reply that is well over thirty-two characters, number ";
         Set<String> keys = new HashSet<>();
         for (int i = 0; i < 10_000; i++) {
-            String k = ModelsProcessor.candidateKey(gen(base + i, null));
-            assertTrue(k.startsWith(ModelsProcessor.TEXT_HASH_PREFIX) && k.length() < 40, k);
+            String k = TaskModels.candidateKey(gen(base + i, null));
+            assertTrue(k.startsWith(TaskModels.TEXT_HASH_PREFIX) && k.length() < 40, k);
             keys.add(k);
         }
         assertEquals(10_000, keys.size(), "distinct texts, distinct keys");
-        assertEquals(ModelsProcessor.candidateKey(gen(base + 5, null)),
-                ModelsProcessor.candidateKey(gen(new String(base + 5), null)));
-        assertNotEquals(base + 5, ModelsProcessor.candidateKey(gen(base + 5, null)));
+        assertEquals(TaskModels.candidateKey(gen(base + 5, null)),
+                TaskModels.candidateKey(gen(new String(base + 5), null)));
+        assertNotEquals(base + 5, TaskModels.candidateKey(gen(base + 5, null)));
     }
 }
