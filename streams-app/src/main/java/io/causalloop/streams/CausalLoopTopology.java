@@ -69,8 +69,10 @@ public final class CausalLoopTopology {
     public static final String BATCHER = "batcher";
     public static final String SINK_TRAINING_BATCHES = "training-batches-sink";
 
-    /** The join's pending generations, ratings and closed markers, keyed by generation id. */
+    /** The join's open generations and waiting ratings, keyed by generation id. */
     public static final String JOIN_STORE = "join-pending-store";
+    /** The join's closed markers in chunks (see {@link io.causalloop.streams.join.ClosedMarkers}), by chunk number. */
+    public static final String JOIN_CLOSED_STORE = "join-closed-store";
     /** Each model task's small state: delta sequences, assignment counts, SRM counts. */
     public static final String MODEL_TASK_STORE = "models-task-state-store";
     /** The merger's merged models, keyed by model id. */
@@ -112,8 +114,9 @@ public final class CausalLoopTopology {
                 config.defaultOutcome(), config.orphanWaitMs(), config.closedRetentionMs(), config.idleCloseMs());
         ModelSettings modelSettings = modelSettings(config);
         EventTimeExtractor eventTime = new EventTimeExtractor();
-        // the models' worker finishes its work before the store it writes into (the batch buffer) is
-        // written out for a commit; the join store is not hooked, so its write-out overlaps the worker
+        // before the batch buffer (the store the models' worker writes into) is written out for a
+        // commit, the join saves its new closed markers and the worker finishes its work; the join's
+        // pending store is not hooked, so its write-out overlaps the worker
         PreCommitHooks hooks = new PreCommitHooks();
 
         Topology t = new Topology();
@@ -123,12 +126,15 @@ public final class CausalLoopTopology {
                 ratings.valueSerde().deserializer(), ratings.name());
         t.addProcessor(VALIDATE_GENERATIONS, ValidationProcessor::new, SOURCE_GENERATIONS);
         t.addProcessor(VALIDATE_RATINGS, ValidationProcessor::new, SOURCE_RATINGS);
-        t.addProcessor(JOIN, () -> new JoinProcessor(JOIN_STORE, MODELS, SINK_LATE_RATINGS, join, metrics),
-                VALIDATE_GENERATIONS, VALIDATE_RATINGS);
+        t.addProcessor(JOIN, () -> new JoinProcessor(JOIN_STORE, JOIN_CLOSED_STORE, MODELS, SINK_LATE_RATINGS,
+                join, metrics, hooks), VALIDATE_GENERATIONS, VALIDATE_RATINGS);
         // the write-behind layer takes the record cache's place: entries live as objects until a commit
         t.addStateStore(new WriteBehindStoreBuilder<>(Stores.keyValueStoreBuilder(kv(config, JOIN_STORE),
                 Serdes.String(), new PendingEntrySerde()).withCachingDisabled(), WRITE_BEHIND_MAX_KEYS, false, null),
                 JOIN);
+        // written before each commit (the hooks), a chunk at a time
+        t.addStateStore(Stores.keyValueStoreBuilder(kv(config, JOIN_CLOSED_STORE), Serdes.Long(), Serdes.ByteArray())
+                .withCachingDisabled(), JOIN);
         // the models serialize each direct outcome once (on their worker): for direct-outcomes and
         // for its batch, with the compiled schema unless the registry serdes use the latest
         Serializer<DirectOutcome> outcomeSerializer = directOutcomes.valueSerde().serializer();

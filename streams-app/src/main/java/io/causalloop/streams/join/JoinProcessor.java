@@ -26,17 +26,27 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import io.causalloop.streams.join.ClosedMarkers.Marker;
+import io.causalloop.streams.state.PreCommitHooks;
+import io.causalloop.streams.state.WriteBehindKeyValueStore;
 
 /**
- * The generation-rating join on one key-value store keyed by generation id.
+ * The generation-rating join on a key-value store keyed by generation id, with the markers of
+ * closed generations held in memory and saved in chunks.
  *
- * <p>Each generation id has at most one {@link PendingEntry}: an open generation with its
- * distinct ratings, ratings waiting for their generation, or the marker of a closed generation.
- * Deadlines (window close, orphan expiry, marker expiry) are kept in an in-memory priority queue
- * rebuilt from the store in {@link #init}, so the store and its changelog see one write per state
- * change and no index traffic; a map of each key's live deadline lets superseded queue entries and
- * expiring closed markers be handled without reading the store. Deadlines are checked after every record against stream time, so
- * a window closes at the first record whose event time passes generation time + window + grace.
+ * <p>Each generation id has at most one state: a {@link PendingEntry} in the pending store (an
+ * open generation with its distinct ratings, or ratings waiting for their generation), or a
+ * closed {@link Marker} (the generation was resolved; it keeps the joined rating ids until it
+ * expires, so that a late or duplicate rating is told apart from an orphan, and a repeated
+ * generation from a new one). Markers are held in memory; before every commit the markers closed
+ * since the last one are put into the closed store in chunks of many markers (one store write and
+ * one changelog record per chunk instead of a write and a tombstone per generation), and a chunk
+ * whose markers have all expired is deleted. Deadlines (window close, orphan expiry, marker
+ * expiry) are kept in an in-memory priority queue rebuilt from both stores in {@link #init}, so
+ * the pending store and its changelog see one write per state change and no index traffic; a map
+ * of each key's live deadline lets superseded queue entries be skipped without reading the store.
+ * Deadlines are checked after every record against stream time, so a window closes at the first
+ * record whose event time passes generation time + window + grace.
  *
  * <p>Surprise: when the input stops, stream time stops; so that the last generations still
  * resolve, a wall-clock punctuation treats the task's time as advanced to (wall clock -
@@ -47,11 +57,50 @@ import org.apache.kafka.streams.state.KeyValueStore;
  */
 public final class JoinProcessor implements Processor<String, Object, String, Object> {
 
-    /** A scheduled deadline; {@code closedMarker} says that acting on it is a plain delete. */
-    private record Deadline(long timeMs, String key, boolean closedMarker) {
+    /**
+     * A scheduled deadline: of the pending entry of {@code key} ({@code marker} null), or the
+     * expiry of its closed marker.
+     */
+    private static final class Deadline {
+        final long timeMs;
+        final String key;
+        final Marker marker;
+        /**
+         * Set when this stops being the key's live deadline (superseded, or acted on): its queue
+         * entry is then skipped without a look into {@link #live}, whose lookups miss the CPU cache.
+         */
+        boolean cancelled;
+
+        Deadline(long timeMs, String key, Marker marker) {
+            this.timeMs = timeMs;
+            this.key = key;
+            this.marker = marker;
+        }
+
+        long timeMs() {
+            return timeMs;
+        }
+
+        String key() {
+            return key;
+        }
+
+        Marker marker() {
+            return marker;
+        }
+
+        boolean closedMarker() {
+            return marker != null;
+        }
+    }
+
+    /** A saved chunk of markers: its key in the closed store and the latest expiry in it. */
+    private record SavedChunk(long key, long lastExpiryMs) {
     }
 
     private final String storeName;
+    private final String closedStoreName;
+    private final PreCommitHooks hooks;
     private final String modelsChild;
     private final String lateChild;
     private final JoinSettings settings;
@@ -73,8 +122,18 @@ public final class JoinProcessor implements Processor<String, Object, String, Ob
     /** The live deadline of each key in the store; queue entries that are not it are stale and skipped. */
     private final Map<String, Deadline> live = new HashMap<>();
 
+    /** Markers closed since the last save, in order. */
+    private final List<Deadline> unsaved = new ArrayList<>();
+    /** The closed store's chunks, in key order. */
+    private final ArrayDeque<SavedChunk> chunks = new ArrayDeque<>();
+    private final Runnable beforeCommit = this::saveMarkers;
+    private long nextChunkKey;
+
     private ProcessorContext<String, Object> context;
     private KeyValueStore<String, PendingEntry> store;
+    /** The pending store as its write-behind layer, for {@link WriteBehindKeyValueStore#putNew}; or null. */
+    private WriteBehindKeyValueStore<String, PendingEntry> writeBehind;
+    private KeyValueStore<Long, byte[]> closedStore;
     /** Wall clock of the last record (or of init). */
     private long lastRecordWallMs;
     /** How far the idle close has advanced the join's time (not persisted: a restart starts at stream time). */
@@ -82,12 +141,17 @@ public final class JoinProcessor implements Processor<String, Object, String, Ob
 
     /**
      * @param storeName the pending store
+     * @param closedStoreName the closed store: chunks of closed markers by a key counting up
      * @param modelsChild child that receives {@link JoinedRecord}s
      * @param lateChild child (sink) that receives {@link LateRating}s
+     * @param hooks where the save of the markers is registered to run before each commit of the
+     *     task (a store of the task must run them; see {@link PreCommitHooks})
      */
-    public JoinProcessor(String storeName, String modelsChild, String lateChild, JoinSettings settings,
-                         CausalLoopMetrics metrics) {
+    public JoinProcessor(String storeName, String closedStoreName, String modelsChild, String lateChild,
+                         JoinSettings settings, CausalLoopMetrics metrics, PreCommitHooks hooks) {
         this.storeName = storeName;
+        this.closedStoreName = Objects.requireNonNull(closedStoreName, "closedStoreName");
+        this.hooks = Objects.requireNonNull(hooks, "hooks");
         this.modelsChild = modelsChild;
         this.lateChild = lateChild;
         this.settings = Objects.requireNonNull(settings, "settings");
@@ -98,16 +162,46 @@ public final class JoinProcessor implements Processor<String, Object, String, Ob
     public void init(ProcessorContext<String, Object> context) {
         this.context = context;
         this.store = context.getStateStore(storeName);
-        List<Deadline> restored = new ArrayList<>();
+        this.writeBehind = store instanceof WriteBehindKeyValueStore<String, PendingEntry> w ? w : null;
+        this.closedStore = context.getStateStore(closedStoreName);
+        // a task revived after an aborted transaction is initialized again: start from the stores only
+        deadlines.clear();
+        markerDeadlines.clear();
+        orderedDeadlines.clear();
+        live.clear();
+        unsaved.clear();
+        chunks.clear();
+        advancedToMs = Long.MIN_VALUE;
+        nextChunkKey = 0;
+        Map<String, Deadline> restored = new HashMap<>();
+        try (KeyValueIterator<Long, byte[]> it = closedStore.all()) {
+            while (it.hasNext()) {
+                KeyValue<Long, byte[]> kv = it.next();
+                long last = Long.MIN_VALUE;
+                // chunks in key order: a later marker of an id (closed again after expiry) wins
+                for (Marker m : ClosedMarkers.decode(kv.value)) {
+                    restored.put(m.generationId(), new Deadline(m.expiresAtMs(), m.generationId(), m));
+                    last = Math.max(last, m.expiresAtMs());
+                }
+                chunks.addLast(new SavedChunk(kv.key, last));
+                nextChunkKey = kv.key + 1;
+            }
+        }
+        // a pending entry wins over a marker of its id (the marker expired, a rating then opened a
+        // wait; the marker's chunk is still there for others). Surprise: a CLOSED entry here was
+        // written by a version that kept its markers in this store; it is acted on as a pending
+        // entry (read back when due, then deleted), so such a store needs no migration.
         try (KeyValueIterator<String, PendingEntry> it = store.all()) {
             while (it.hasNext()) {
                 KeyValue<String, PendingEntry> kv = it.next();
-                restored.add(deadlineOf(kv.key, kv.value));
+                restored.put(kv.key, new Deadline(kv.value.deadlineMs(), kv.key, null));
             }
         }
         // in deadline order, so that the closed markers fill their FIFO in order
-        restored.sort(deadlines.comparator());
-        restored.forEach(this::schedule);
+        List<Deadline> ordered = new ArrayList<>(restored.values());
+        ordered.sort(deadlines.comparator());
+        ordered.forEach(this::schedule);
+        hooks.register(context.taskId(), beforeCommit);
         lastRecordWallMs = context.currentSystemTimeMs();
         if (settings.idleCloseMs() >= 0) {
             long interval = Math.max(100L, Math.min(1000L, settings.idleCloseMs() / 4));
@@ -154,10 +248,12 @@ public final class JoinProcessor implements Processor<String, Object, String, Ob
 
     private void onGeneration(GenerationEvent g, long ts) {
         String id = g.getGenerationId();
-        PendingEntry e = entry(id);
-        if (e != null && e.state() != PendingEntry.State.WAITING) {
+        Deadline d = live.get(id);
+        PendingEntry e = d == null || d.closedMarker() ? null : store.get(id);
+        if (d != null && d.closedMarker() || e != null && e.state() != PendingEntry.State.WAITING) {
             throw new InvalidRecordException(DeadLetterReason.DUPLICATE_GENERATION, "generation " + id
-                    + " was already seen (" + e.state() + "); a generation id must be unique");
+                    + " was already seen (" + (e == null ? PendingEntry.State.CLOSED : e.state())
+                    + "); a generation id must be unique");
         }
         RecordMetadata meta = context.recordMetadata().orElseThrow();
         long windowEnd = ts + settings.windowMs();
@@ -177,7 +273,11 @@ public final class JoinProcessor implements Processor<String, Object, String, Ob
         if (settings.emitMode() == EmitMode.ON_FIRST_RATING && !joined.isEmpty()) {
             resolve(id, open, g);
         } else {
-            store.put(id, open);
+            if (e == null) {
+                putNew(id, open);
+            } else {
+                store.put(id, open);
+            }
             schedule(id, open);
         }
     }
@@ -186,10 +286,22 @@ public final class JoinProcessor implements Processor<String, Object, String, Ob
         String id = r.getGenerationId();
         RecordMetadata meta = context.recordMetadata().orElseThrow();
         PendingEntry.HeldRating held = new PendingEntry.HeldRating(r, meta.partition(), meta.offset());
-        PendingEntry e = entry(id);
+        Deadline d = live.get(id);
+        if (d != null && d.closedMarker()) {
+            Marker m = d.marker();
+            if (m.hasRating(r.getRatingId())) {
+                late(held, LateReason.DUPLICATE, "rating id " + r.getRatingId() + " of generation " + id
+                        + " was already received; it counts once", m.closedAtMs());
+            } else {
+                late(held, LateReason.LATE, "rating of generation " + id + " arrived after its window"
+                        + " closed at " + m.closedAtMs(), m.closedAtMs());
+            }
+            return;
+        }
+        PendingEntry e = d == null ? null : store.get(id);
         if (e == null) {
             PendingEntry w = PendingEntry.waiting(ts + settings.orphanWaitMs(), List.of(held));
-            store.put(id, w);
+            putNew(id, w);
             schedule(id, w);
             return;
         }
@@ -223,7 +335,7 @@ public final class JoinProcessor implements Processor<String, Object, String, Ob
                 }
                 break;
             }
-            case CLOSED:
+            case CLOSED: // the marker of an earlier version, in the pending store
                 late(held, LateReason.LATE, "rating of generation " + id + " arrived after its window"
                         + " closed at " + e.windowEndMs(), e.windowEndMs());
                 break;
@@ -233,16 +345,44 @@ public final class JoinProcessor implements Processor<String, Object, String, Ob
     }
 
     /**
-     * The stored entry of a generation id, or null. Every key in the store has its live deadline
-     * in {@link #live} (rebuilt from the store in {@link #init}), so an id without one is not in
-     * the store and is not looked up: a new generation id (most inputs) costs the store no read,
-     * which for RocksDB is a native call per record (2-5 us of the stream thread). Surprise: the
-     * write-behind store then does not know such a key is absent below, so with
-     * {@code join.closed.retention.ms=0} a generation opened and closed between two commits leaves
-     * a tombstone (with markers, the default, the marker is written anyway).
+     * Puts the entry of a generation id that has no state: every key in the pending store has its
+     * live deadline in {@link #live} (rebuilt from the store in {@link #init}), so an id without
+     * one is not looked up (a new generation id, most inputs, costs the store no read, which for
+     * RocksDB is a native call per record, 2-5 us of the stream thread), and the write-behind
+     * store is told the key is absent below: a generation opened and closed between two commits
+     * then costs the store and its changelog nothing.
      */
-    private PendingEntry entry(String id) {
-        return live.containsKey(id) ? store.get(id) : null;
+    private void putNew(String id, PendingEntry e) {
+        if (writeBehind != null) {
+            writeBehind.putNew(id, e);
+        } else {
+            store.put(id, e);
+        }
+    }
+
+    /**
+     * Before every commit (on the stream thread): puts the markers closed since the last commit
+     * that are still live into the closed store, in chunks, and deletes the chunks whose markers
+     * have all expired.
+     */
+    private void saveMarkers() {
+        if (!unsaved.isEmpty()) {
+            List<Marker> markers = new ArrayList<>(unsaved.size());
+            for (Deadline d : unsaved) {
+                if (!d.cancelled) {
+                    markers.add(d.marker());
+                }
+            }
+            unsaved.clear();
+            for (ClosedMarkers.Chunk chunk : ClosedMarkers.encode(markers)) {
+                closedStore.put(nextChunkKey, chunk.bytes());
+                chunks.addLast(new SavedChunk(nextChunkKey++, chunk.lastExpiryMs()));
+            }
+        }
+        long now = now();
+        while (!chunks.isEmpty() && chunks.peekFirst().lastExpiryMs() <= now) {
+            closedStore.delete(chunks.pollFirst().key());
+        }
     }
 
     /** Acts on every deadline at or before {@code now}; stale queue entries are skipped. */
@@ -252,18 +392,17 @@ public final class JoinProcessor implements Processor<String, Object, String, Ob
             if (d == null) {
                 return;
             }
-            if (live.get(d.key()) != d) {
+            if (d.cancelled) {
                 continue; // superseded by a later deadline of the same key, or the key is gone
             }
             if (d.closedMarker()) {
-                // a closed marker's only deadline is its expiry: no need to read it back
-                live.remove(d.key());
-                store.put(d.key(), null);
+                // a closed marker's only deadline is its expiry; its chunk goes when all its markers have
+                forget(d.key());
                 continue;
             }
             PendingEntry e = store.get(d.key());
             if (e == null) {
-                live.remove(d.key());
+                forget(d.key());
                 continue;
             }
             if (e.deadlineMs() != d.timeMs()) {
@@ -279,11 +418,11 @@ public final class JoinProcessor implements Processor<String, Object, String, Ob
                         late(h, LateReason.ORPHAN, "no generation " + d.key() + " arrived within "
                                 + settings.orphanWaitMs() + " ms of the rating", null);
                     }
-                    live.remove(d.key());
+                    forget(d.key());
                     store.put(d.key(), null);
                     break;
-                case CLOSED:
-                    live.remove(d.key());
+                case CLOSED: // the marker of an earlier version, in the pending store
+                    forget(d.key());
                     store.put(d.key(), null);
                     break;
                 default:
@@ -338,18 +477,25 @@ public final class JoinProcessor implements Processor<String, Object, String, Ob
         JoinedRecord joined = new JoinedRecord(g,
                 one(settings.generationsTopic(), e.generationPartition(), e.generationOffset()),
                 ratingSources, outcome, kind, ratings.size(), resolution, now, emit);
+        // the pending entry goes (a delete of one never written out costs nothing)
+        store.put(id, null);
         if (settings.closedRetentionMs() > 0) {
-            PendingEntry marker = PendingEntry.closed(now + settings.closedRetentionMs(), now, ratingIds);
-            store.put(id, marker);
-            schedule(id, marker);
+            Deadline marker = new Deadline(now + settings.closedRetentionMs(), id,
+                    new Marker(id, now + settings.closedRetentionMs(), now, ratingIds));
+            schedule(marker);
+            unsaved.add(marker);
         } else {
-            live.remove(id);
-            store.put(id, null);
+            forget(id);
         }
         if (!emit) {
             metrics.increment(CausalLoopMetrics.DROPPED_UNRATED);
         }
         context.forward(new Record<>(id, joined, now), modelsChild);
+    }
+
+    @Override
+    public void close() {
+        hooks.remove(context.taskId(), beforeCommit);
     }
 
     /** Removes and returns the earliest deadline at or before {@code now} of the heap and the two FIFOs. */
@@ -368,16 +514,24 @@ public final class JoinProcessor implements Processor<String, Object, String, Ob
         return null;
     }
 
-    private static Deadline deadlineOf(String key, PendingEntry e) {
-        return new Deadline(e.deadlineMs(), key, e.state() == PendingEntry.State.CLOSED);
+    /** Drops the key's live deadline: the key has no state left. */
+    private void forget(String key) {
+        Deadline old = live.remove(key);
+        if (old != null) {
+            old.cancelled = true;
+        }
     }
 
+    /** Schedules the deadline of a pending entry. */
     private void schedule(String key, PendingEntry e) {
-        schedule(deadlineOf(key, e));
+        schedule(new Deadline(e.deadlineMs(), key, null));
     }
 
     private void schedule(Deadline d) {
-        live.put(d.key(), d);
+        Deadline old = live.put(d.key(), d);
+        if (old != null) {
+            old.cancelled = true;
+        }
         Deadline last = markerDeadlines.peekLast();
         Deadline lastOrdered = orderedDeadlines.peekLast();
         if (d.closedMarker() && (last == null || last.timeMs() <= d.timeMs())) {

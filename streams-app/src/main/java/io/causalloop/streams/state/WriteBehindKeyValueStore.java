@@ -29,8 +29,8 @@ import org.apache.kafka.streams.state.internals.WrappedStateStore;
  * drops what is held, as the record cache does, and the store is restored from its changelog.
  *
  * <p>Surprise: a delete of a key that is known to be absent below (read as absent since the last
- * write-out, or, with {@code keysWrittenOnce}, first put since then) writes nothing at all, not
- * even a tombstone. {@code keysWrittenOnce} is a promise of the caller: a key is put at most once
+ * write-out, or, with {@code keysWrittenOnce} or {@link #putNew}, first put since then) writes nothing at
+ * all, not even a tombstone. {@code keysWrittenOnce} is a promise of the caller: a key is put at most once
  * in its lifetime (for example a source offset), so a key put since the last write-out cannot be
  * below.
  *
@@ -107,6 +107,20 @@ public final class WriteBehindKeyValueStore<K, V> extends WrappedStateStore<KeyV
         }
         s.value = value;
         s.dirty = value != null || !s.absentBelow;
+    }
+
+    /**
+     * Puts a key that the caller knows is absent from this store (never put, or deleted, since it
+     * was last read or written out): a delete before the next write-out then writes nothing, not
+     * even a tombstone, as for a key read as absent. A key with a change held (a delete waiting
+     * to be written out) is put as by {@link #put}, so the delete still reaches the store below.
+     */
+    public void putNew(K key, V value) {
+        if (value != null && !held.containsKey(key)) {
+            hold(key, new Slot<>(value, true, true));
+            return;
+        }
+        put(key, value);
     }
 
     @Override

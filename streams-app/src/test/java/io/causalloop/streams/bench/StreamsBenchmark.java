@@ -350,6 +350,7 @@ public final class StreamsBenchmark {
             long cpuStart = streamThreadsCpuNs(appId, false);
             long workerStart = streamThreadsCpuNs(appId, true);
             long processStart = processCpuNs();
+            Map<Long, Long> threadsStart = threadCpuNs();
             long n = 0;
             long deadline = System.currentTimeMillis() + timeoutMs;
             while (n < expected && System.currentTimeMillis() < deadline) {
@@ -363,6 +364,7 @@ public final class StreamsBenchmark {
             lastCoresBusy = processNs / 1e9 / seconds;
             check(n >= expected, topic + ": " + n + " of " + expected + " outputs within the timeout");
             printThreadTime(streams, appId);
+            printCpuByThreadGroup(appId, threadsStart, processNs, expected);
             return expected / seconds;
         }
     }
@@ -494,6 +496,66 @@ public final class StreamsBenchmark {
             });
         }
         System.out.println(line);
+    }
+
+    /** CPU so far of every live thread, by thread id. */
+    private static Map<Long, Long> threadCpuNs() {
+        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        Map<Long, Long> cpu = new HashMap<>();
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            cpu.put(t.getId(), Math.max(0, mx.getThreadCpuTime(t.getId())));
+        }
+        return cpu;
+    }
+
+    /**
+     * Prints where the whole JVM's CPU of a measurement went, per output, by kind of thread: the
+     * app's stream threads, its models' workers, its producers' network threads, the broker's
+     * threads, the benchmark's own consumer, and what no Java thread accounts for (GC, JIT).
+     */
+    private static void printCpuByThreadGroup(String appId, Map<Long, Long> start, long processNs, int outputs) {
+        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        Map<String, Long> groups = new java.util.TreeMap<>();
+        long javaThreads = 0;
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            long ns = Math.max(0, mx.getThreadCpuTime(t.getId())) - start.getOrDefault(t.getId(), 0L);
+            if (ns <= 0) {
+                continue;
+            }
+            javaThreads += ns;
+            groups.merge(threadGroup(appId, t.getName()), ns, Long::sum);
+        }
+        groups.put("GC, JIT and other non-Java threads", Math.max(0, processNs - javaThreads));
+        StringBuilder line = new StringBuilder("  CPU per output, us, of " + appId + " by thread:");
+        groups.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                .forEach(e -> line.append(String.format(Locale.ROOT, " %s %.1f;", e.getKey(),
+                        e.getValue() / 1e3 / outputs)));
+        System.out.println(line);
+    }
+
+    private static String threadGroup(String appId, String name) {
+        if (name.startsWith(appId) || name.contains("| " + appId)) {
+            if (name.contains("producer")) {
+                return "app producer network";
+            }
+            if (name.contains("-models-")) {
+                return "app models worker";
+            }
+            if (name.contains("StreamThread")) {
+                return "app stream thread";
+            }
+            return "app other";
+        }
+        if (name.startsWith("data-plane-kafka-request-handler")) {
+            return "broker request handlers";
+        }
+        if (name.contains("network-thread") || name.contains("kafka-network")) {
+            return name.contains("producer") || name.contains("consumer") ? "other clients" : "broker network";
+        }
+        if (name.contains("StreamsBenchmark") || name.equals("main")) {
+            return "benchmark (consumer of outputs)";
+        }
+        return "broker and other";
     }
 
     private static long processCpuNs() {
