@@ -188,7 +188,7 @@ class StreamsAppIntegrationTest {
 
     /** What the script expects of one input record. */
     private enum Fate { OUTCOME_GENERATION, OUTCOME_RATING, DUPLICATE, LATE, ORPHAN, DESERIALIZATION,
-        NON_FINITE_OUTCOME, EMPTY_TEXT }
+        NON_FINITE_OUTCOME, EMPTY_TEXT, DUPLICATE_GENERATION }
 
     /** The input records and the fate of each, produced in three phases. */
     private static final class Script {
@@ -229,11 +229,20 @@ class StreamsAppIntegrationTest {
             settle();
         }
 
-        /** Late ratings of closed generations, then a far-future generation per partition to close every window. */
+        /**
+         * Late ratings of closed generations, generations of the first phase sent again (closed by
+         * the first instance when restarting: only their restored markers tell them apart from new
+         * ones), then a far-future generation per partition to close every window.
+         */
         void produceTail(Inputs in) throws Exception {
             for (int i = 0; i < GENERATIONS; i++) {
                 if (i % 20 == 3) {
                     rating(in, i, "late-" + i, ts(i) + WINDOW_MS + 300, 2.0, Fate.LATE);
+                }
+                if (i % 20 == 8 && i < GENERATIONS / 4) {
+                    String id = "g-" + i;
+                    send(in, config.generationsTopic(), id, ts(i), in.serialize(config.generationsTopic(),
+                            generation(id, ts(i), "the same generation again")), Fate.DUPLICATE_GENERATION);
                 }
             }
             settle();

@@ -8,9 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.causalloop.schemas.DeadLetter;
 import io.causalloop.schemas.GenerationEvent;
+import io.causalloop.schemas.LateReason;
 import io.causalloop.schemas.RatingEvent;
 import io.causalloop.streams.metrics.CausalLoopMetrics;
 import io.causalloop.streams.validate.DeadLetterReason;
+import io.causalloop.streams.validate.RecordValidator;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -126,6 +128,26 @@ class ValidationTopologyTest {
             GenerationEvent noExperiment = gen("g2", 0, "", "control", "c", "text", -1.0, null);
             h.pipe(noExperiment);
             assertEquals("MISSING_ID", h.deadLetters.readValue().getReason());
+        }
+    }
+
+    @Test
+    void shouldDeadLetterIdsTooLongForTheJoinState() {
+        try (TopologyHarness h = new TopologyHarness(Map.of(CausalLoopStreamsConfig.JOIN_EMIT, "on-first-rating"))) {
+            String longest = "r".repeat(RecordValidator.MAX_ID_CHARS);
+            h.pipe(rating("g1", longest + "r", 10, 1.0));
+            assertDeadLetter(h, DeadLetterReason.ID_TOO_LONG, "ratings", 0);
+            String longId = "g".repeat(RecordValidator.MAX_ID_CHARS + 1);
+            h.pipe(gen(longId, 0, "text", -1.0));
+            assertEquals("ID_TOO_LONG", h.deadLetters.readValue().getReason());
+            // an id of the most characters allowed, each 3 bytes in the state format, joins and is kept
+            String widest = "評".repeat(RecordValidator.MAX_ID_CHARS);
+            h.pipe(gen(widest, 0, "text", -1.0));
+            h.pipe(rating(widest, widest, 10, 1.0));
+            h.pipe(rating(widest, widest, 20, 1.0));
+            assertEquals(widest, h.directOutcomes.readValue().getGenerationId());
+            assertEquals(LateReason.DUPLICATE, h.lateRatings.readValue().getReason());
+            assertTrue(h.deadLetters.isEmpty());
         }
     }
 

@@ -162,7 +162,7 @@ public final class JoinProcessor implements Processor<String, Object, String, Ob
     public void init(ProcessorContext<String, Object> context) {
         this.context = context;
         this.store = context.getStateStore(storeName);
-        this.writeBehind = store instanceof WriteBehindKeyValueStore<String, PendingEntry> w ? w : null;
+        this.writeBehind = WriteBehindKeyValueStore.find(store);
         this.closedStore = context.getStateStore(closedStoreName);
         // a task revived after an aborted transaction is initialized again: start from the stores only
         deadlines.clear();

@@ -78,6 +78,24 @@ public final class WriteBehindKeyValueStore<K, V> extends WrappedStateStore<KeyV
         this.hooks = hooks;
     }
 
+    /**
+     * The write-behind layer of a store as a processor gets it (Kafka Streams hands processors a
+     * read-write decorator around the store it built), or null when it has none.
+     */
+    @SuppressWarnings("unchecked")
+    public static <K, V> WriteBehindKeyValueStore<K, V> find(StateStore store) {
+        StateStore s = store;
+        while (true) {
+            if (s instanceof WriteBehindKeyValueStore<?, ?> w) {
+                return (WriteBehindKeyValueStore<K, V>) w;
+            }
+            if (!(s instanceof WrappedStateStore<?, ?, ?> wrapped)) {
+                return null;
+            }
+            s = wrapped.wrapped();
+        }
+    }
+
     @Override
     public void init(StateStoreContext context, StateStore root) {
         held.clear();

@@ -6,6 +6,11 @@ public enum DeadLetterReason {
     DESERIALIZATION,
     /** A required id (generationId, ratingId, experimentId, arm) is missing or blank. */
     MISSING_ID,
+    /**
+     * A required id is longer than {@value RecordValidator#MAX_ID_CHARS} characters (ids are kept
+     * in the join's state, whose format gives a string at most 65,535 bytes).
+     */
+    ID_TOO_LONG,
     /** The generated text is empty. */
     EMPTY_TEXT,
     /** The rating's outcome is NaN or infinite. */

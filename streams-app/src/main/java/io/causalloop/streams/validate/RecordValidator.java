@@ -10,6 +10,9 @@ import java.util.Map;
  */
 public final class RecordValidator {
 
+    /** The most characters an id may have (at most 3 bytes each in the join's state format). */
+    public static final int MAX_ID_CHARS = 1024;
+
     private RecordValidator() {
     }
 
@@ -72,6 +75,10 @@ public final class RecordValidator {
     private static void requireId(String name, String value) {
         if (value == null || value.isBlank()) {
             throw new InvalidRecordException(DeadLetterReason.MISSING_ID, name + " is missing or blank");
+        }
+        if (value.length() > MAX_ID_CHARS) {
+            throw new InvalidRecordException(DeadLetterReason.ID_TOO_LONG, name + " has " + value.length()
+                    + " characters; ids may have at most " + MAX_ID_CHARS);
         }
     }
 }
