@@ -22,11 +22,14 @@ import org.apache.kafka.streams.processor.TaskId;
  */
 public final class PreCommitHooks {
 
-    private final Map<TaskId, List<Runnable>> hooks = new ConcurrentHashMap<>();
+    private final Map<TaskId, CopyOnWriteArrayList<Runnable>> hooks = new ConcurrentHashMap<>();
 
-    /** Runs {@code hook} before every commit of {@code task} until it is removed. */
+    /**
+     * Runs {@code hook} before every commit of {@code task} until it is removed; a hook registered
+     * again (a processor initialized again) runs once.
+     */
     public void register(TaskId task, Runnable hook) {
-        hooks.computeIfAbsent(task, t -> new CopyOnWriteArrayList<>()).add(hook);
+        hooks.computeIfAbsent(task, t -> new CopyOnWriteArrayList<>()).addIfAbsent(hook);
     }
 
     /** Stops running {@code hook} for {@code task}. */
