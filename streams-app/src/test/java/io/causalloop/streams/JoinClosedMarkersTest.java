@@ -69,6 +69,12 @@ class JoinClosedMarkersTest {
             join.init(context);
         }
 
+        /** A generation at {@code ts} and its rating 10 ms later (on-first-rating: it resolves). */
+        void joinPair(String id, String ratingId, long ts) {
+            pipe(TopologyHarness.gen(id, ts, "text of " + id, -0.5));
+            pipe(TopologyHarness.rating(id, ratingId, ts + 10, 4.0));
+        }
+
         void pipe(GenerationEvent g) {
             pipe("generations", g.getGenerationId(), g, g.getTimestampMs());
         }
@@ -101,8 +107,7 @@ class JoinClosedMarkersTest {
     @Test
     void shouldTellLateAndDuplicateRatingsAndRepeatedGenerationsApartAfterARestart() {
         Instance first = new Instance();
-        first.pipe(TopologyHarness.gen("g1", 1_000L, "hello world", -0.5));
-        first.pipe(TopologyHarness.rating("g1", "r1", 1_010L, 4.0));
+        first.joinPair("g1", "r1", 1_000L);
         assertEquals(List.of("g1"), first.outcomes());
         assertEquals(0, closed.approximateNumEntries(), "markers are saved at the commit");
         first.commit();
@@ -122,12 +127,10 @@ class JoinClosedMarkersTest {
     @Test
     void shouldForgetMarkersNeverCommittedWhenInitializedAgain() {
         Instance first = new Instance();
-        first.pipe(TopologyHarness.gen("g1", 1_000L, "hello world", -0.5));
-        first.pipe(TopologyHarness.rating("g1", "r1", 1_010L, 4.0));
+        first.joinPair("g1", "r1", 1_000L);
         // the transaction aborts: the task is initialized again and its input processed again
         first.join.init(first.context);
-        first.pipe(TopologyHarness.gen("g1", 1_000L, "hello world", -0.5));
-        first.pipe(TopologyHarness.rating("g1", "r1", 1_010L, 4.0));
+        first.joinPair("g1", "r1", 1_000L);
         assertEquals(List.of("g1", "g1"), first.outcomes(), "joined again, as the input is processed again");
         assertEquals(List.of(), first.late());
     }
@@ -135,11 +138,9 @@ class JoinClosedMarkersTest {
     @Test
     void shouldDeleteAChunkOnceAllItsMarkersExpired() {
         Instance first = new Instance();
-        first.pipe(TopologyHarness.gen("g1", 1_000L, "one", -0.5));
-        first.pipe(TopologyHarness.rating("g1", "r1", 1_010L, 4.0));
+        first.joinPair("g1", "r1", 1_000L);
         first.commit();
-        first.pipe(TopologyHarness.gen("g2", 3_000L, "two", -0.5));
-        first.pipe(TopologyHarness.rating("g2", "r2", 3_010L, 4.0));
+        first.joinPair("g2", "r2", 3_000L);
         first.commit();
         assertEquals(2, closed.approximateNumEntries());
         // g1's marker expires at 1,010 + retention, g2's at 3,010 + retention

@@ -77,18 +77,6 @@ public final class JoinProcessor implements Processor<String, Object, String, Ob
             this.marker = marker;
         }
 
-        long timeMs() {
-            return timeMs;
-        }
-
-        String key() {
-            return key;
-        }
-
-        Marker marker() {
-            return marker;
-        }
-
         boolean closedMarker() {
             return marker != null;
         }
@@ -105,8 +93,8 @@ public final class JoinProcessor implements Processor<String, Object, String, Ob
     private final String lateChild;
     private final JoinSettings settings;
     private final CausalLoopMetrics metrics;
-    private final PriorityQueue<Deadline> deadlines = new PriorityQueue<>((a, b) -> a.timeMs() != b.timeMs()
-            ? Long.compare(a.timeMs(), b.timeMs()) : a.key().compareTo(b.key()));
+    private final PriorityQueue<Deadline> deadlines = new PriorityQueue<>((a, b) -> a.timeMs != b.timeMs
+            ? Long.compare(a.timeMs, b.timeMs) : a.key.compareTo(b.key));
     /**
      * Closed markers' expiries: {@code now + retention} with a join time that never goes back, so
      * they arrive in deadline order and a FIFO holds them (cheaper than the heap); a marker
@@ -288,7 +276,7 @@ public final class JoinProcessor implements Processor<String, Object, String, Ob
         PendingEntry.HeldRating held = new PendingEntry.HeldRating(r, meta.partition(), meta.offset());
         Deadline d = live.get(id);
         if (d != null && d.closedMarker()) {
-            Marker m = d.marker();
+            Marker m = d.marker;
             if (m.hasRating(r.getRatingId())) {
                 late(held, LateReason.DUPLICATE, "rating id " + r.getRatingId() + " of generation " + id
                         + " was already received; it counts once", m.closedAtMs());
@@ -370,7 +358,7 @@ public final class JoinProcessor implements Processor<String, Object, String, Ob
             List<Marker> markers = new ArrayList<>(unsaved.size());
             for (Deadline d : unsaved) {
                 if (!d.cancelled) {
-                    markers.add(d.marker());
+                    markers.add(d.marker);
                 }
             }
             unsaved.clear();
@@ -397,33 +385,33 @@ public final class JoinProcessor implements Processor<String, Object, String, Ob
             }
             if (d.closedMarker()) {
                 // a closed marker's only deadline is its expiry; its chunk goes when all its markers have
-                forget(d.key());
+                forget(d.key);
                 continue;
             }
-            PendingEntry e = store.get(d.key());
+            PendingEntry e = store.get(d.key);
             if (e == null) {
-                forget(d.key());
+                forget(d.key);
                 continue;
             }
-            if (e.deadlineMs() != d.timeMs()) {
-                schedule(d.key(), e); // keep every stored key in `live`
+            if (e.deadlineMs() != d.timeMs) {
+                schedule(d.key, e); // keep every stored key in `live`
                 continue;
             }
             switch (e.state()) {
                 case OPEN:
-                    resolve(d.key(), e, e.generation());
+                    resolve(d.key, e, e.generation());
                     break;
                 case WAITING:
                     for (PendingEntry.HeldRating h : e.ratings()) {
-                        late(h, LateReason.ORPHAN, "no generation " + d.key() + " arrived within "
+                        late(h, LateReason.ORPHAN, "no generation " + d.key + " arrived within "
                                 + settings.orphanWaitMs() + " ms of the rating", null);
                     }
-                    forget(d.key());
-                    store.put(d.key(), null);
+                    forget(d.key);
+                    store.put(d.key, null);
                     break;
                 case CLOSED: // the marker of an earlier version, in the pending store
-                    forget(d.key());
-                    store.put(d.key(), null);
+                    forget(d.key);
+                    store.put(d.key, null);
                     break;
                 default:
                     throw new IllegalStateException("unknown state " + e.state());
@@ -505,10 +493,10 @@ public final class JoinProcessor implements Processor<String, Object, String, Ob
         boolean fromHeap = o == null || (h != null && deadlines.comparator().compare(h, o) < 0);
         Deadline first = fromHeap ? h : o;
         Deadline m = markerDeadlines.peekFirst();
-        if (m != null && m.timeMs() <= now && (first == null || m.timeMs() <= first.timeMs())) {
+        if (m != null && m.timeMs <= now && (first == null || m.timeMs <= first.timeMs)) {
             return markerDeadlines.pollFirst();
         }
-        if (first != null && first.timeMs() <= now) {
+        if (first != null && first.timeMs <= now) {
             return fromHeap ? deadlines.poll() : orderedDeadlines.pollFirst();
         }
         return null;
@@ -528,13 +516,13 @@ public final class JoinProcessor implements Processor<String, Object, String, Ob
     }
 
     private void schedule(Deadline d) {
-        Deadline old = live.put(d.key(), d);
+        Deadline old = live.put(d.key, d);
         if (old != null) {
             old.cancelled = true;
         }
         Deadline last = markerDeadlines.peekLast();
         Deadline lastOrdered = orderedDeadlines.peekLast();
-        if (d.closedMarker() && (last == null || last.timeMs() <= d.timeMs())) {
+        if (d.closedMarker() && (last == null || last.timeMs <= d.timeMs)) {
             markerDeadlines.addLast(d);
         } else if (!d.closedMarker()
                 && (lastOrdered == null || deadlines.comparator().compare(lastOrdered, d) < 0)) {
