@@ -36,9 +36,14 @@ public final class ModifiedUtf8 {
         return n;
     }
 
-    /** Puts the length field and the bytes of {@code s} whose {@link #length} is {@code length}. */
-    public static void put(ByteBuffer out, String s, int length) {
-        out.putShort((short) length);
+    /**
+     * Puts the length field and the bytes of {@code s}, whose {@link #length} the caller has taken
+     * (to size the buffer; it also checks the string fits): the length field is filled in after
+     * the bytes, so the string is not scanned twice.
+     */
+    public static void put(ByteBuffer out, String s) {
+        int at = out.position();
+        out.putShort((short) 0);
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
             if (c >= 0x0001 && c <= 0x007F) {
@@ -52,5 +57,6 @@ public final class ModifiedUtf8 {
                 out.put((byte) (0x80 | (c & 0x3F)));
             }
         }
+        out.putShort(at, (short) (out.position() - at - 2));
     }
 }

@@ -67,15 +67,13 @@ public record AssignmentCounts(double clock, String[] candidates, double[] count
    */
   public byte[] toBytes() {
     int size = 4 + 4 + 8 + 4;
-    int[] utfLengths = new int[candidates.length];
-    for (int i = 0; i < candidates.length; i++) {
+    for (String candidate : candidates) {
       try {
-        utfLengths[i] = ModifiedUtf8.length(candidates[i]);
+        size += 2 + ModifiedUtf8.length(candidate) + 8;
       } catch (IllegalArgumentException e) {
         throw new UncheckedIOException(new java.io.UTFDataFormatException(
             "candidate name too long: " + e.getMessage()));
       }
-      size += 2 + utfLengths[i] + 8;
     }
     ByteBuffer out = ByteBuffer.allocate(size);
     out.putInt(MAGIC);
@@ -83,7 +81,7 @@ public record AssignmentCounts(double clock, String[] candidates, double[] count
     out.putLong(Double.doubleToLongBits(clock));
     out.putInt(candidates.length);
     for (int i = 0; i < candidates.length; i++) {
-      ModifiedUtf8.put(out, candidates[i], utfLengths[i]);
+      ModifiedUtf8.put(out, candidates[i]);
       out.putLong(Double.doubleToLongBits(counts[i]));
     }
     return out.array();

@@ -25,7 +25,7 @@ class ModifiedUtf8Test {
             }
             int length = ModifiedUtf8.length(s);
             ByteBuffer buffer = ByteBuffer.allocate(2 + length);
-            ModifiedUtf8.put(buffer, s, length);
+            ModifiedUtf8.put(buffer, s);
             assertEquals(0, buffer.remaining(), "exact size for " + s);
             assertArrayEquals(reference.toByteArray(), buffer.array(), s);
             assertEquals(s, new DataInputStream(new ByteArrayInputStream(buffer.array())).readUTF());

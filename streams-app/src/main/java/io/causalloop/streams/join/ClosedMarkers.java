@@ -72,12 +72,12 @@ public final class ClosedMarkers {
             for (int i = from; i < to; i++) {
                 Marker m = markers.get(i);
                 last = Math.max(last, m.expiresAtMs());
-                putString(out, m.generationId());
+                ModifiedUtf8.put(out, m.generationId());
                 out.putLong(m.expiresAtMs());
                 out.putLong(m.closedAtMs());
                 out.putInt(m.ratingIds().size());
                 for (String id : m.ratingIds()) {
-                    putString(out, id);
+                    ModifiedUtf8.put(out, id);
                 }
             }
             chunks.add(new Chunk(out.array(), last));
@@ -128,9 +128,5 @@ public final class ClosedMarkers {
         } catch (IllegalArgumentException ex) {
             throw new SerializationException("id too long for a closed marker: " + ex.getMessage());
         }
-    }
-
-    private static void putString(ByteBuffer out, String s) {
-        ModifiedUtf8.put(out, s, ModifiedUtf8.length(s));
     }
 }

@@ -42,7 +42,7 @@ public final class PendingEntrySerde implements Serde<PendingEntry> {
     /**
      * The entry's bytes: big-endian numbers and, for rating ids, {@link DataOutputStream#writeUTF}'s
      * format (an unsigned 16-bit length, then modified UTF-8), which {@link #read} reads back. Written
-     * into one array of the exact size: a commit writes out thousands of closed markers.
+     * into one array of the exact size: a commit writes out every entry still open.
      */
     static byte[] write(PendingEntry e) {
         byte[] generation = e.generation() == null ? NONE : GENERATIONS.encode(e.generation());
@@ -54,14 +54,12 @@ public final class PendingEntrySerde implements Serde<PendingEntry> {
             size += 4 + 8 + 4 + ratings[i].length;
         }
         List<String> ids = e.closedRatingIds();
-        int[] idLengths = new int[ids.size()];
-        for (int i = 0; i < idLengths.length; i++) {
+        for (String id : ids) {
             try {
-                idLengths[i] = ModifiedUtf8.length(ids.get(i));
+                size += 2 + ModifiedUtf8.length(id);
             } catch (IllegalArgumentException ex) {
                 throw new SerializationException("rating id too long for the join store: " + ex.getMessage());
             }
-            size += 2 + idLengths[i];
         }
         ByteBuffer out = ByteBuffer.allocate(size);
         out.put(VERSION);
@@ -80,8 +78,8 @@ public final class PendingEntrySerde implements Serde<PendingEntry> {
             out.put(ratings[i]);
         }
         out.putInt(ids.size());
-        for (int i = 0; i < idLengths.length; i++) {
-            ModifiedUtf8.put(out, ids.get(i), idLengths[i]);
+        for (String id : ids) {
+            ModifiedUtf8.put(out, id);
         }
         return out.array();
     }
