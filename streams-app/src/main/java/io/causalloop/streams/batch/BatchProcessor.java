@@ -27,8 +27,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
  *
  * <p>Each record is serialized once, by the models ({@link SerializedOutcome}): the bytes go to
  * {@code direct-outcomes}, into the open batch's store entry, and (when the app writes the compiled
- * schema) into the batch's own bytes, which are built around them. The first batch a task builds so is compared with the registry serializer's
- * bytes for the same batch; only when they are equal does the task keep building batches so.
+ * schema) into the batch's own bytes, which are built around them. The first batch a task builds
+ * so is compared with the registry serializer's bytes for the same batch; only when they are equal
+ * does the task keep building batches so.
  *
  * <p>The open batch is kept in memory and mirrored in a changelogged store, so a restart resumes
  * the same open batch in the same order: each entry holds up to {@value #CHUNK_RECORDS} consecutive

@@ -77,6 +77,11 @@ public final class JoinProcessor implements Processor<String, Object, String, Ob
             this.marker = marker;
         }
 
+        /** The expiry of a closed marker: its generation id and time are the marker's. */
+        static Deadline of(Marker marker) {
+            return new Deadline(marker.expiresAtMs(), marker.generationId(), marker);
+        }
+
         boolean closedMarker() {
             return marker != null;
         }
@@ -168,7 +173,7 @@ public final class JoinProcessor implements Processor<String, Object, String, Ob
                 long last = Long.MIN_VALUE;
                 // chunks in key order: a later marker of an id (closed again after expiry) wins
                 for (Marker m : ClosedMarkers.decode(kv.value)) {
-                    restored.put(m.generationId(), new Deadline(m.expiresAtMs(), m.generationId(), m));
+                    restored.put(m.generationId(), Deadline.of(m));
                     last = Math.max(last, m.expiresAtMs());
                 }
                 chunks.addLast(new SavedChunk(kv.key, last));
@@ -468,8 +473,7 @@ public final class JoinProcessor implements Processor<String, Object, String, Ob
         // the pending entry goes (a delete of one never written out costs nothing)
         store.put(id, null);
         if (settings.closedRetentionMs() > 0) {
-            Deadline marker = new Deadline(now + settings.closedRetentionMs(), id,
-                    new Marker(id, now + settings.closedRetentionMs(), now, ratingIds));
+            Deadline marker = Deadline.of(new Marker(id, now + settings.closedRetentionMs(), now, ratingIds));
             schedule(marker);
             unsaved.add(marker);
         } else {

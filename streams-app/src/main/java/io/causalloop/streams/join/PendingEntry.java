@@ -7,8 +7,9 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * The join's state for one generation id: an open generation with its ratings so far, ratings
- * waiting for their generation, or the small marker of a closed generation.
+ * The join's state for one generation id in its pending store: an open generation with its
+ * ratings so far, or ratings waiting for their generation. (A CLOSED entry is the marker of a
+ * closed generation as versions before {@link ClosedMarkers} kept it here; it is still read.)
  *
  * <p>Surprise: the generation is held as the record read from the topic; it is encoded (plain Avro)
  * only when the entry is written to the store, which the write-behind store does only for entries
@@ -41,7 +42,7 @@ public record PendingEntry(
         OPEN,
         /** Ratings whose generation has not arrived yet. */
         WAITING,
-        /** A generation whose outcome was emitted (or dropped). */
+        /** A generation whose outcome was emitted (or dropped): written by earlier versions only. */
         CLOSED
     }
 

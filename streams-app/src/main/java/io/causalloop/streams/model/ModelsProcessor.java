@@ -272,7 +272,6 @@ public final class ModelsProcessor implements Processor<String, JoinedRecord, St
         }
     }
 
-
     /** The task's outcome model (for tests; read it only after a commit). */
     OnlineModel outcomeModel() {
         return models.outcomeModel();
