@@ -76,6 +76,8 @@ public final class StreamsBenchmark {
     private static final String GENERATIONS = "bench-generations";
     private static final String RATINGS = "bench-ratings";
     private static final long WINDOW_MS = 1000;
+    private static final String STREAM_THREAD = "app stream thread";
+    private static final String MODELS_WORKER = "app models worker";
 
     private final Map<String, String> args;
     private final int records;
@@ -347,8 +349,6 @@ public final class StreamsBenchmark {
             streams.start();
             check(running.await(60, TimeUnit.SECONDS), "streams not RUNNING within 60 s: " + streams.state());
             long start = System.nanoTime();
-            long cpuStart = streamThreadsCpuNs(appId, false);
-            long workerStart = streamThreadsCpuNs(appId, true);
             long processStart = processCpuNs();
             Map<Long, Long> threadsStart = threadCpuNs();
             long n = 0;
@@ -357,14 +357,15 @@ public final class StreamsBenchmark {
                 n += c.poll(Duration.ofMillis(50)).count();
             }
             double seconds = (System.nanoTime() - start) / 1e9;
-            lastCpuMicrosPerOutput = (streamThreadsCpuNs(appId, false) - cpuStart) / 1e3 / expected;
-            lastWorkerCpuMicrosPerOutput = (streamThreadsCpuNs(appId, true) - workerStart) / 1e3 / expected;
             long processNs = processCpuNs() - processStart;
+            Map<String, Long> byGroup = cpuByThreadGroup(appId, threadsStart, processNs);
+            lastCpuMicrosPerOutput = byGroup.getOrDefault(STREAM_THREAD, 0L) / 1e3 / expected;
+            lastWorkerCpuMicrosPerOutput = byGroup.getOrDefault(MODELS_WORKER, 0L) / 1e3 / expected;
             lastProcessCpuMicrosPerOutput = processNs / 1e3 / expected;
             lastCoresBusy = processNs / 1e9 / seconds;
             check(n >= expected, topic + ": " + n + " of " + expected + " outputs within the timeout");
             printThreadTime(streams, appId);
-            printCpuByThreadGroup(appId, threadsStart, processNs, expected);
+            printCpuByThreadGroup(appId, byGroup, expected);
             return expected / seconds;
         }
     }
@@ -509,11 +510,11 @@ public final class StreamsBenchmark {
     }
 
     /**
-     * Prints where the whole JVM's CPU of a measurement went, per output, by kind of thread: the
-     * app's stream threads, its models' workers, its producers' network threads, the broker's
-     * threads, the benchmark's own consumer, and what no Java thread accounts for (GC, JIT).
+     * Where the whole JVM's CPU of a measurement went (ns), by kind of thread: the app's stream
+     * threads, its models' workers, its producers' network threads, the broker's threads, the
+     * benchmark's own consumer, and what no Java thread accounts for (GC, JIT).
      */
-    private static void printCpuByThreadGroup(String appId, Map<Long, Long> start, long processNs, int outputs) {
+    private static Map<String, Long> cpuByThreadGroup(String appId, Map<Long, Long> start, long processNs) {
         java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
         Map<String, Long> groups = new java.util.TreeMap<>();
         long javaThreads = 0;
@@ -526,6 +527,10 @@ public final class StreamsBenchmark {
             groups.merge(threadGroup(appId, t.getName()), ns, Long::sum);
         }
         groups.put("GC, JIT and other non-Java threads", Math.max(0, processNs - javaThreads));
+        return groups;
+    }
+
+    private static void printCpuByThreadGroup(String appId, Map<String, Long> groups, int outputs) {
         StringBuilder line = new StringBuilder("  CPU per output, us, of " + appId + " by thread:");
         groups.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed())
                 .forEach(e -> line.append(String.format(Locale.ROOT, " %s %.1f;", e.getKey(),
@@ -539,10 +544,10 @@ public final class StreamsBenchmark {
                 return "app producer network";
             }
             if (name.contains("-models-")) {
-                return "app models worker";
+                return MODELS_WORKER;
             }
             if (name.contains("StreamThread")) {
-                return "app stream thread";
+                return STREAM_THREAD;
             }
             return "app other";
         }
@@ -569,20 +574,6 @@ public final class StreamsBenchmark {
         } catch (java.io.IOException | RuntimeException e) {
             return "n/a";
         }
-    }
-
-    /** CPU so far of the app's stream threads, or of its models' worker threads (named after their stream thread). */
-    private static long streamThreadsCpuNs(String appId, boolean workers) {
-        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
-        long total = 0;
-        for (Thread t : Thread.getAllStackTraces().keySet()) {
-            if (t.getName().startsWith(appId) && t.getName().contains("StreamThread")
-                    && t.getName().contains("-models-") == workers) {
-                long ns = mx.getThreadCpuTime(t.getId());
-                total += Math.max(0, ns);
-            }
-        }
-        return total;
     }
 
     private static void check(boolean ok, String message) {
